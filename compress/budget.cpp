@@ -1,0 +1,60 @@
+#include "compress/budget.h"
+
+#include <llvm/ADT/StringExtras.h>
+
+#include "compress/error.h"
+
+namespace romfit {
+
+llvm::Expected<uint64_t> parseByteSize(llvm::StringRef text) {
+  llvm::StringRef number = text.trim();
+  uint64_t multiplier = 1;
+  struct Suffix { const char *name; uint64_t factor; };
+  static constexpr Suffix suffixes[] = {
+      {"KiB", 1024}, {"MiB", 1024 * 1024}, {"K", 1024}, {"M", 1024 * 1024},
+      {"k", 1024},   {"B", 1},
+  };
+  for (const Suffix &suffix : suffixes) {
+    if (number.endswith(suffix.name)) {
+      number = number.drop_back(llvm::StringRef(suffix.name).size()).rtrim();
+      multiplier = suffix.factor;
+      break;
+    }
+  }
+  uint64_t value = 0;
+  // getAsInteger with radix 0 accepts decimal and 0x-prefixed hex.
+  if (number.empty() || number.getAsInteger(0, value))
+    return makeError("'{}' is not a size (examples: 262144, 256KiB, 0x40000)", text.str());
+  if (value > UINT64_MAX / multiplier)
+    return makeError("size '{}' is too large", text.str());
+  return value * multiplier;
+}
+
+uint64_t nextPowerOfTwo(uint64_t value) {
+  uint64_t power = 1;
+  while (power < value)
+    power <<= 1;
+  return power;
+}
+
+BudgetLine measureAgainstBudget(uint64_t size, uint64_t budget) {
+  BudgetLine line;
+  line.size = size;
+  line.budget = budget;
+  line.barSize = nextPowerOfTwo(size);
+  line.headroom = int64_t(budget) - int64_t(size);
+  return line;
+}
+
+std::string withThousands(uint64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+} // namespace romfit

@@ -1,0 +1,33 @@
+#pragma once
+// The size budget a ROM is measured against: QEMU rounds a ROM BAR up to a
+// power of two, and a ROM past the budget cannot migrate to hosts with the
+// smaller ROM.
+#include <cstdint>
+#include <string>
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+
+namespace romfit {
+
+inline constexpr uint64_t kDefaultBudget = 256 * 1024;
+
+// "262144", "256KiB", "256K", "0x40000", "1MiB", "1M".
+llvm::Expected<uint64_t> parseByteSize(llvm::StringRef text);
+
+struct BudgetLine {
+  uint64_t size = 0;
+  uint64_t budget = kDefaultBudget;
+  uint64_t barSize = 0;  // what QEMU would map: next power of two
+  int64_t headroom = 0;  // budget - size; negative when over
+  bool fits() const { return headroom >= 0; }
+  double percentOfBudget() const { return budget ? 100.0 * double(size) / double(budget) : 0; }
+};
+
+BudgetLine measureAgainstBudget(uint64_t size, uint64_t budget);
+uint64_t nextPowerOfTwo(uint64_t value);
+
+// "262,144" — exact bytes are what firmware people compare.
+std::string withThousands(uint64_t value);
+
+} // namespace romfit
