@@ -1,0 +1,27 @@
+#pragma once
+// EFI compression: the format EFI_DECOMPRESS_PROTOCOL decodes (PCI ROM
+// CompressionType 1), as the UEFI specification describes it: an 8-byte
+// header (compressed size, original size, little-endian) and LZ77 with an
+// 8 KiB window coded in Huffman blocks.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <llvm/ADT/ArrayRef.h>
+#include <llvm/Support/Error.h>
+
+namespace romfit::efi {
+
+// Output sizes above this are refused before anything is allocated, so a
+// tiny stream that claims gigabytes cannot exhaust memory. PCI ROM images
+// are at most 16 MiB.
+inline constexpr size_t kMaxDecompressedSize = 64u * 1024 * 1024;
+
+std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input);
+
+// Rejects corrupt or truncated streams with an error naming the byte offset;
+// never reads or writes out of bounds.
+llvm::Expected<std::vector<uint8_t>> decompress(llvm::ArrayRef<uint8_t> stream,
+                                                size_t maxOutput = kMaxDecompressedSize);
+
+} // namespace romfit::efi
