@@ -1,15 +1,43 @@
 #include "compress/efi_compress.h"
 
-#include "compress/error.h"
+#include <cassert>
 
-// Placeholder until the codec lands: stored-only behaviour is not valid EFI
-// compression, so both directions refuse.
+#include "compress/efi_bit_writer.h"
+#include "compress/efi_block_coder.h"
+#include "compress/efi_block_split.h"
+#include "compress/efi_lz_parse.h"
+
 namespace romfit::efi {
 
-std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input) { return {}; }
+namespace {
 
-llvm::Expected<std::vector<uint8_t>> decompress(llvm::ArrayRef<uint8_t> stream, size_t maxOutput) {
-  return makeError("EFI decompression is not implemented yet");
+void putLittleEndian32(uint8_t *destination, uint32_t value) {
+  for (int i = 0; i < 4; ++i)
+    destination[i] = static_cast<uint8_t>(value >> (8 * i));
+}
+
+} // namespace
+
+std::vector<uint8_t> encodeTokens(llvm::ArrayRef<LzToken> tokens, size_t originalSize) {
+  std::vector<uint8_t> stream(kHeaderSize, 0);
+  MsbBitWriter writer(stream);
+  std::vector<size_t> starts = chooseBlockStarts(tokens);
+  for (size_t block = 0; block < starts.size(); ++block) {
+    size_t end = block + 1 < starts.size() ? starts[block + 1] : tokens.size();
+    llvm::ArrayRef<LzToken> blockTokens = tokens.slice(starts[block], end - starts[block]);
+    EfiSymbolCounts counts;
+    counts.addAll(blockTokens);
+    writeBlock(planBlock(counts), blockTokens, writer);
+  }
+  writer.flush();
+  assert(stream.size() - kHeaderSize <= UINT32_MAX && originalSize <= UINT32_MAX);
+  putLittleEndian32(stream.data(), static_cast<uint32_t>(stream.size() - kHeaderSize));
+  putLittleEndian32(stream.data() + 4, static_cast<uint32_t>(originalSize));
+  return stream;
+}
+
+std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input) {
+  return encodeTokens(lazyParse(input), input.size());
 }
 
 } // namespace romfit::efi

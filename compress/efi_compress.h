@@ -10,6 +10,8 @@
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/Support/Error.h>
 
+#include "compress/efi_token.h"
+
 namespace romfit::efi {
 
 // Output sizes above this are refused before anything is allocated, so a
@@ -18,6 +20,11 @@ namespace romfit::efi {
 inline constexpr size_t kMaxDecompressedSize = 64u * 1024 * 1024;
 
 std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input);
+
+// The complete stream (header included) for a parse of an input of
+// `originalSize` bytes; block boundaries and codes are chosen here, so any
+// parser can hand its tokens over.
+std::vector<uint8_t> encodeTokens(llvm::ArrayRef<LzToken> tokens, size_t originalSize);
 
 // Rejects corrupt or truncated streams with an error naming the byte offset;
 // never reads or writes out of bounds.

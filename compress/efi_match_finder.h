@@ -1,0 +1,41 @@
+#pragma once
+// Hash-chain match finder over the EFI 8 KiB window. Positions must be
+// inserted in increasing order; findLongest only sees inserted positions.
+#include <cstdint>
+#include <vector>
+
+#include <llvm/ADT/ArrayRef.h>
+
+#include "compress/efi_format.h"
+
+namespace romfit::efi {
+
+struct MatchCandidate {
+  unsigned length = 0; // 0 when nothing of at least kMinMatch bytes was found
+  unsigned distance = 0;
+};
+
+class HashChainMatchFinder {
+public:
+  HashChainMatchFinder(llvm::ArrayRef<uint8_t> input, unsigned maxChainLength);
+
+  // Inserts every position below `end` not inserted yet.
+  void insertUpTo(size_t end);
+  // The longest match for `position` (nearest on ties), at most kMaxMatch
+  // and never past the input's end.
+  MatchCandidate findLongest(size_t position) const;
+
+private:
+  static constexpr unsigned kHashBits = 15;
+  static constexpr int32_t kNone = -1;
+
+  uint32_t hashAt(size_t position) const;
+
+  llvm::ArrayRef<uint8_t> input_;
+  unsigned maxChainLength_;
+  size_t inserted_ = 0;
+  std::vector<int32_t> head_;
+  std::vector<int32_t> previous_; // indexed by position modulo the window
+};
+
+} // namespace romfit::efi
