@@ -1,0 +1,213 @@
+// romfit pack: builds a PCI option ROM from legacy images and EFI drivers,
+// and refuses to write one over budget.
+#include <fmt/format.h>
+#include <llvm/Support/Path.h>
+
+#include "compress/budget.h"
+#include "compress/error.h"
+#include "compress/file_io.h"
+#include "compress/pci_rom.h"
+#include "compress/pci_rom_pack.h"
+#include "compress/pe_summary.h"
+#include "driver/command.h"
+#include "driver/rom_report.h"
+
+namespace romfit::driver {
+namespace {
+
+struct PackedImage {
+  pci::Bytes bytes;
+  BudgetRow row;
+};
+
+bool startsWithRomSignature(llvm::ArrayRef<uint8_t> bytes) {
+  return bytes.size() >= 2 && bytes[0] == 0x55 && bytes[1] == 0xAA;
+}
+
+std::string fileName(const std::string &path) {
+  return llvm::sys::path::filename(path).str();
+}
+
+llvm::Error addRomImages(const std::string &path, llvm::ArrayRef<uint8_t> bytes,
+                         std::vector<PackedImage> &images) {
+  auto rom = pci::parse(bytes);
+  if (!rom)
+    return withContext(rom.takeError(), path);
+  for (const pci::Image &image : rom->images) {
+    llvm::ArrayRef<uint8_t> slice = pci::imageBytes(bytes, image);
+    images.push_back({pci::Bytes(slice.begin(), slice.end()),
+                      {fileName(path), describeImageType(image), image.length}});
+  }
+  return llvm::Error::success();
+}
+
+// IDs for wrapped EFI drivers: the options, else the first legacy image's.
+llvm::Expected<pci::EfiWrapOptions> efiOptions(const ParsedArguments &arguments,
+                                               const std::vector<PackedImage> &legacyImages,
+                                               bool &idsKnown) {
+  pci::EfiWrapOptions options;
+  options.compress = !arguments.has("--no-compress");
+  std::optional<pci::Image> reference;
+  if (!legacyImages.empty()) {
+    auto image = pci::parseImageAt(legacyImages.front().bytes, 0);
+    if (!image)
+      return image.takeError();
+    reference = std::move(*image);
+    options.vendor = reference->pcir.vendor;
+    options.device = reference->pcir.device;
+    options.classCode = reference->pcir.classCode;
+  }
+  struct IdOption { const char *name; uint32_t max; uint32_t *target; };
+  uint32_t vendor = options.vendor, device = options.device, classCode = options.classCode;
+  for (IdOption id : {IdOption{"--vendor", 0xFFFF, &vendor}, IdOption{"--device", 0xFFFF, &device},
+                      IdOption{"--class", 0xFFFFFF, &classCode}}) {
+    auto text = arguments.get(id.name);
+    if (!text)
+      continue;
+    auto value = parseHexOption(*text, id.name, id.max);
+    if (!value)
+      return value.takeError();
+    *id.target = *value;
+  }
+  idsKnown = reference || (arguments.has("--vendor") && arguments.has("--device"));
+  options.vendor = uint16_t(vendor);
+  options.device = uint16_t(device);
+  options.classCode = classCode;
+  if (auto text = arguments.get("--device-list")) {
+    auto devices = parseDeviceList(*text);
+    if (!devices)
+      return devices.takeError();
+    options.deviceList = std::move(*devices);
+  }
+  return options;
+}
+
+llvm::Error addEfiInput(const std::string &path, const pci::EfiWrapOptions &options,
+                        bool idsKnown, std::vector<PackedImage> &images) {
+  auto bytes = readFileBytes(path);
+  if (!bytes)
+    return bytes.takeError();
+  if (startsWithRomSignature(*bytes))
+    return addRomImages(path, *bytes, images);
+  if (!idsKnown)
+    return makeError("{}: wrapping an EFI driver needs --vendor and --device (or a --legacy image "
+                     "to take them from)",
+                     path);
+  auto wrapped = pci::wrapEfiDriver(*bytes, options);
+  if (!wrapped)
+    return withContext(wrapped.takeError(), path);
+  std::string detail = fmt::format("{} EFI, PE {} B {}", pe::machineName(wrapped->machine),
+                                   withThousands(wrapped->peSize),
+                                   wrapped->compressed ? "compressed" : "uncompressed");
+  if (options.compress && !wrapped->compressed)
+    detail += " (compression gave nothing smaller)";
+  uint64_t size = wrapped->image.size();
+  images.push_back({std::move(wrapped->image), {fileName(path), detail, size}});
+  return llvm::Error::success();
+}
+
+llvm::Expected<int> runPack(const ParsedArguments &arguments) {
+  auto output = arguments.get("--output");
+  if (!output)
+    return makeError("'romfit pack' needs -o OUT");
+  auto budget = budgetOption(arguments);
+  if (!budget)
+    return budget.takeError();
+  if (arguments.getAll("--legacy").empty() && arguments.getAll("--efi").empty())
+    return makeError("nothing to pack: give --legacy ROM and/or --efi FILE");
+
+  std::vector<PackedImage> images;
+  for (const std::string &path : arguments.getAll("--legacy")) {
+    auto bytes = readFileBytes(path);
+    if (!bytes)
+      return bytes.takeError();
+    if (llvm::Error error = addRomImages(path, *bytes, images))
+      return error;
+  }
+  bool idsKnown = false;
+  auto options = efiOptions(arguments, images, idsKnown);
+  if (!options)
+    return options.takeError();
+  for (const std::string &path : arguments.getAll("--efi"))
+    if (llvm::Error error = addEfiInput(path, *options, idsKnown, images))
+      return error;
+
+  std::vector<pci::Bytes> imageBytes;
+  std::vector<BudgetRow> rows;
+  for (size_t i = 0; i < images.size(); ++i) {
+    images[i].row.label = fmt::format("{} {}", i, images[i].row.label);
+    rows.push_back(images[i].row);
+    imageBytes.push_back(std::move(images[i].bytes));
+  }
+  auto rom = pci::chainImages(std::move(imageBytes));
+  if (!rom)
+    return rom.takeError();
+
+  if (auto pad = arguments.get("--pad")) {
+    uint64_t imagesEnd = rom->size();
+    uint64_t target = 0;
+    if (*pad == "pow2") {
+      target = nextPowerOfTwo(imagesEnd);
+    } else {
+      auto size = parseByteSize(*pad);
+      if (!size)
+        return size.takeError();
+      target = *size;
+    }
+    if (target < imagesEnd)
+      return makeError("--pad {}: the images already take {} bytes", *pad, imagesEnd);
+    // Zeros: what QEMU maps in the BAR beyond the end of a ROM file.
+    rom->resize(target, 0);
+    if (target > imagesEnd)
+      rows.push_back({"padding", "zeros after the last image", target - imagesEnd});
+  }
+
+  BudgetLine line = measureAgainstBudget(rom->size(), *budget);
+  fmt::print("{}:\n", *output);
+  printBudgetTable(rows, line);
+  if (!line.fits()) {
+    std::fflush(stdout);
+    fmt::print(stderr,
+               "romfit pack: over budget by {} bytes: {} B against a budget of {} B; {} not "
+               "written\n",
+               withThousands(uint64_t(-line.headroom)), withThousands(line.size),
+               withThousands(line.budget), *output);
+    return kExitCheckFailed;
+  }
+  if (llvm::Error error = writeFileAtomically(*output, *rom))
+    return error;
+  fmt::print("wrote {} ({} B)\n", *output, withThousands(rom->size()));
+  return kExitOk;
+}
+
+RegisterCommand registerPack(
+    CommandSpec{
+        .name = "pack",
+        .summary = "build a PCI option ROM from legacy images and EFI drivers, within budget",
+        .usage = "-o OUT [--legacy ROM]... [--efi PE|EFIROM]... [OPTIONS]",
+        .description =
+            "Chains the images of each --legacy ROM as they are, then each --efi input: a PE\n"
+            "EFI driver is wrapped the way iPXE's efirom does it (EFI ROM header, PCIR,\n"
+            "machine and subsystem from the PE, EFI-compressed unless --no-compress); an\n"
+            "existing EFI ROM image is taken as is. Only the final image is flagged last,\n"
+            "with the checksum kept valid. Vendor, device and class default to the first\n"
+            "legacy image's. A ROM over the budget is not written (exit status 1).",
+        .options =
+            {
+                {{"-o", "--output"}, "OUT", "the ROM to write"},
+                {{"--legacy"}, "ROM", "legacy ROM whose images go first, unchanged", true},
+                {{"--efi"}, "FILE", "EFI driver (PE) or EFI ROM image", true},
+                {{"--vendor"}, "V", "PCI vendor ID for wrapped EFI drivers (hex)"},
+                {{"--device"}, "D", "PCI device ID for wrapped EFI drivers (hex)"},
+                {{"--device-list"}, "IDS", "comma-separated hex device IDs (PCI 3.0 list)"},
+                {{"--class"}, "C", "PCI class code for wrapped EFI drivers (hex, default 020000)"},
+                {{"--no-compress"}, "", "store EFI drivers uncompressed"},
+                {{"--pad"}, "SIZE|pow2", "pad the ROM with zeros to SIZE or the next power of two"},
+                {{"--budget"}, "SIZE", "size budget (default 256KiB)"},
+            },
+        .maxPositionals = 0,
+    },
+    runPack);
+
+} // namespace
+} // namespace romfit::driver

@@ -1,0 +1,90 @@
+#include "driver/rom_report.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <llvm/ADT/SmallVector.h>
+
+#include "compress/error.h"
+#include "compress/file_io.h"
+#include "driver/arguments.h"
+
+namespace romfit::driver {
+
+llvm::Expected<LoadedRom> loadRom(llvm::StringRef path) {
+  LoadedRom loaded;
+  loaded.path = path.str();
+  auto bytes = readFileBytes(path);
+  if (!bytes)
+    return bytes.takeError();
+  loaded.bytes = std::move(*bytes);
+  auto rom = pci::parse(loaded.bytes);
+  if (!rom)
+    return withContext(rom.takeError(), loaded.path);
+  loaded.rom = std::move(*rom);
+  return loaded;
+}
+
+llvm::Expected<uint32_t> parseHexOption(llvm::StringRef text, llvm::StringRef option, uint32_t max) {
+  llvm::StringRef digits = text.trim();
+  if (digits.startswith_insensitive("0x"))
+    digits = digits.drop_front(2);
+  uint64_t value = 0;
+  if (digits.empty() || digits.getAsInteger(16, value) || value > max)
+    return makeError("{}: '{}' is not a hex value up to {:#x}", option.str(), text.str(), max);
+  return uint32_t(value);
+}
+
+llvm::Expected<std::vector<uint16_t>> parseDeviceList(llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  text.split(parts, ',', -1, /*KeepEmpty=*/false);
+  std::vector<uint16_t> devices;
+  for (llvm::StringRef part : parts) {
+    auto device = parseHexOption(part, "--device-list", 0xFFFF);
+    if (!device)
+      return device.takeError();
+    if (*device == 0)
+      return makeError("--device-list: device ID 0 would end the list");
+    devices.push_back(uint16_t(*device));
+  }
+  if (devices.empty())
+    return makeError("--device-list: no device IDs in '{}'", text.str());
+  return devices;
+}
+
+llvm::Expected<uint64_t> budgetOption(const ParsedArguments &arguments) {
+  if (auto text = arguments.get("--budget"))
+    return parseByteSize(*text);
+  return kDefaultBudget;
+}
+
+std::string describeImageType(const pci::Image &image) {
+  if (image.efi)
+    return pe::machineName(image.efi->machine) + " EFI";
+  return pci::codeTypeName(image.pcir.codeType);
+}
+
+void printBudgetTable(const std::vector<BudgetRow> &rows, const BudgetLine &line) {
+  size_t labelWidth = 8, detailWidth = 0;
+  for (const BudgetRow &row : rows) {
+    labelWidth = std::max(labelWidth, row.label.size());
+    detailWidth = std::max(detailWidth, row.detail.size());
+  }
+  size_t numberWidth = withThousands(std::max(line.size, line.barSize)).size() + 1;
+  auto printLine = [&](const std::string &label, const std::string &detail, const std::string &bytes,
+                       const std::string &note) {
+    fmt::print("  {:<{}}  {:<{}}  {:>{}} B{}\n", label, labelWidth, detail, detailWidth, bytes,
+               numberWidth, note);
+  };
+  for (const BudgetRow &row : rows)
+    printLine(row.label, row.detail, withThousands(row.size), "");
+  printLine("total", "", withThousands(line.size),
+            fmt::format("  ({:.1f}% of budget)", line.percentOfBudget()));
+  printLine("budget", "", withThousands(line.budget), "");
+  printLine("BAR", "", withThousands(line.barSize), "  (next power of two)");
+  std::string headroom = line.headroom < 0 ? "-" + withThousands(uint64_t(-line.headroom))
+                                           : withThousands(uint64_t(line.headroom));
+  printLine("headroom", "", headroom, line.fits() ? "" : "  OVER BUDGET");
+}
+
+} // namespace romfit::driver

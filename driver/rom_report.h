@@ -1,0 +1,43 @@
+#pragma once
+// What inspect, unpack and pack share: reading a ROM file, hex IDs from the
+// command line, and the budget table.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+
+#include "compress/budget.h"
+#include "compress/pci_rom.h"
+#include "driver/arguments.h"
+
+namespace romfit::driver {
+
+struct LoadedRom {
+  std::string path;
+  pci::Bytes bytes;
+  pci::Rom rom;
+};
+
+// Errors name the file.
+llvm::Expected<LoadedRom> loadRom(llvm::StringRef path);
+
+// "8086" or "0x8086"; the error names the option.
+llvm::Expected<uint32_t> parseHexOption(llvm::StringRef text, llvm::StringRef option, uint32_t max);
+// "100e,10d3": PCI 3.0 device IDs.
+llvm::Expected<std::vector<uint16_t>> parseDeviceList(llvm::StringRef text);
+
+llvm::Expected<uint64_t> budgetOption(const ParsedArguments &arguments);
+
+// "X64 EFI", "legacy", ...
+std::string describeImageType(const pci::Image &image);
+
+struct BudgetRow {
+  std::string label;
+  std::string detail;
+  uint64_t size = 0;
+};
+void printBudgetTable(const std::vector<BudgetRow> &rows, const BudgetLine &line);
+
+} // namespace romfit::driver
