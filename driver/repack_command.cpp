@@ -1,0 +1,80 @@
+// romfit repack: the same ROM with its EFI drivers EFI-compressed, and the
+// before/after budget table that shows what compression bought.
+#include <fmt/format.h>
+
+#include "compress/budget.h"
+#include "compress/error.h"
+#include "compress/file_io.h"
+#include "compress/pci_rom_repack.h"
+#include "driver/command.h"
+#include "driver/rom_report.h"
+
+namespace romfit::driver {
+namespace {
+
+std::string signedBytes(int64_t value) {
+  std::string digits = withThousands(uint64_t(value < 0 ? -value : value));
+  return value < 0 ? "-" + digits : (value > 0 ? "+" + digits : digits);
+}
+
+llvm::Expected<int> runRepack(const ParsedArguments &arguments) {
+  auto output = arguments.get("--output");
+  if (!output)
+    return makeError("'romfit repack' needs -o OUT");
+  auto budget = budgetOption(arguments);
+  if (!budget)
+    return budget.takeError();
+  const std::string &input = arguments.positionals.front();
+  auto bytes = readFileBytes(input);
+  if (!bytes)
+    return bytes.takeError();
+  auto repacked = pci::repack(*bytes, !arguments.has("--no-compress"));
+  if (!repacked)
+    return withContext(repacked.takeError(), input);
+
+  BudgetLine before = measureAgainstBudget(bytes->size(), *budget);
+  BudgetLine after = measureAgainstBudget(repacked->rom.size(), *budget);
+  fmt::print("{} -> {}\n", input, *output);
+  fmt::print("  {:<10} {:>12} {:>12} {:>12}\n", "image", "before B", "after B", "change B");
+  for (const pci::RepackedImage &image : repacked->images)
+    fmt::print("  {:<10} {:>12} {:>12} {:>12}\n", image.kind, withThousands(image.before),
+               withThousands(image.after), signedBytes(int64_t(image.after) - int64_t(image.before)));
+  fmt::print("  {:<10} {:>12} {:>12} {:>12}\n", "total", withThousands(before.size),
+             withThousands(after.size), signedBytes(int64_t(after.size) - int64_t(before.size)));
+  fmt::print("  {:<10} {:>11.1f}% {:>11.1f}%\n", "of budget", before.percentOfBudget(),
+             after.percentOfBudget());
+  fmt::print("  {:<10} {:>12} {:>12}\n", "BAR", withThousands(before.barSize),
+             withThousands(after.barSize));
+  fmt::print("  {:<10} {:>12} {:>12}   (budget {} B)\n", "headroom", signedBytes(before.headroom),
+             signedBytes(after.headroom), withThousands(*budget));
+  if (!after.fits()) {
+    fmt::print(stderr, "romfit repack: {} would be {} B over the {} B budget; nothing written\n",
+               *output, withThousands(uint64_t(-after.headroom)), withThousands(*budget));
+    return kExitCheckFailed;
+  }
+  if (llvm::Error error = writeFileAtomically(*output, repacked->rom))
+    return error;
+  return kExitOk;
+}
+
+RegisterCommand registration{
+    CommandSpec{
+        "repack",
+        "re-emit a ROM with its EFI drivers EFI-compressed, with a before/after budget table",
+        "ROM -o OUT [--no-compress] [--budget SIZE]",
+        "Legacy images are kept byte for byte (only the last-image flag and its checksum\n"
+        "change); every EFI image is unwrapped to its PE and wrapped again, compressed,\n"
+        "with the same vendor, device, class and device list. Over budget: exit 1 and\n"
+        "no output file.",
+        {
+            {{"-o", "--output"}, "OUT", "where to write the repacked ROM"},
+            {{"--no-compress"}, "", "wrap EFI drivers uncompressed"},
+            {{"--budget"}, "SIZE", "size budget (default 256KiB)"},
+        },
+        1,
+        1,
+    },
+    runRepack};
+
+} // namespace
+} // namespace romfit::driver
