@@ -1,0 +1,133 @@
+#include "rules/link_recipe.h"
+
+#include <cstdlib>
+
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/StringSaver.h>
+#include <llvm/Support/xxhash.h>
+
+#include "compress/error.h"
+
+namespace romfit::rules {
+
+std::vector<Argv> parseDryRunCommands(llvm::StringRef output) {
+  std::vector<Argv> commands;
+  llvm::SmallVector<llvm::StringRef, 0> lines;
+  output.split(lines, '\n');
+  std::string pending;
+  auto flush = [&] {
+    llvm::StringRef command = llvm::StringRef(pending).trim();
+    if (!command.empty() && !command.startswith("#")) {
+      llvm::BumpPtrAllocator allocator;
+      llvm::StringSaver saver(allocator);
+      llvm::SmallVector<const char *, 64> words;
+      llvm::cl::TokenizeGNUCommandLine(command, saver, words);
+      Argv argv;
+      for (const char *word : words)
+        if (word)
+          argv.emplace_back(word);
+      if (!argv.empty())
+        commands.push_back(std::move(argv));
+    }
+    pending.clear();
+  };
+  for (llvm::StringRef line : lines) {
+    llvm::StringRef trimmed = line.rtrim();
+    if (trimmed.endswith("\\")) {
+      pending += trimmed.drop_back().str() + " ";
+      continue;
+    }
+    pending += trimmed.str();
+    flush();
+  }
+  flush();
+  return commands;
+}
+
+static bool writesOutput(const Argv &argv, llvm::StringRef output) {
+  for (size_t i = 0; i + 1 < argv.size(); ++i)
+    if (argv[i] == "-o" && argv[i + 1] == output)
+      return true;
+  return false;
+}
+
+static bool isLinker(const Argv &argv) {
+  llvm::StringRef program = llvm::sys::path::filename(argv.front());
+  return program == "ld" || program.endswith("-ld") || program.startswith("ld.") ||
+         program.contains("-ld.");
+}
+
+std::string joinCommand(const Argv &argv) {
+  std::string text;
+  for (const std::string &word : argv) {
+    if (!text.empty())
+      text += ' ';
+    bool plain = !word.empty() && word.find_first_of(" \t\"'\\$`()<>|&;*?[]#~") == std::string::npos;
+    if (plain) {
+      text += word;
+    } else {
+      text += '\'';
+      for (char c : word)
+        text += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      text += '\'';
+    }
+  }
+  return text;
+}
+
+llvm::Expected<LinkRecipe> findLinkRecipe(llvm::StringRef output, llvm::StringRef target) {
+  LinkRecipe recipe;
+  recipe.target = target.str();
+  std::string tmp = (target + ".tmp").str();
+  llvm::StringRef targetName = llvm::sys::path::filename(target);
+  std::string versionObject =
+      (llvm::sys::path::parent_path(target) + "/version." + targetName + ".o").str();
+  for (Argv &argv : parseDryRunCommands(output)) {
+    if (writesOutput(argv, versionObject) && recipe.versionCompile.empty())
+      recipe.versionCompile = argv;
+    else if (isLinker(argv) && writesOutput(argv, tmp))
+      recipe.link = argv;
+    else if (argv.size() >= 3 && argv[argv.size() - 2] == tmp && argv.back() == target &&
+             llvm::StringRef(argv.front()).contains("elf2efi"))
+      recipe.convert = argv;
+  }
+  if (recipe.link.empty())
+    return makeError("make printed no ld command writing {} (is {} an iPXE target?)", tmp,
+                     target.str());
+  if (recipe.versionCompile.empty())
+    return makeError("make printed no compile of {}", versionObject);
+  return recipe;
+}
+
+Argv withStableBuildSymbols(const Argv &link, llvm::StringRef target) {
+  uint64_t timestamp = 0;
+  if (const char *epoch = std::getenv("SOURCE_DATE_EPOCH"))
+    llvm::StringRef(epoch).getAsInteger(10, timestamp);
+  // iPXE wants a build ID unique per target; a hash of the target name is
+  // unique per target and the same on every run.
+  uint32_t buildId = uint32_t(llvm::xxHash64(target)) & 0x7fffffff;
+  Argv stable;
+  for (size_t i = 0; i < link.size(); ++i) {
+    llvm::StringRef word = link[i];
+    if (word == "--defsym" && i + 1 < link.size()) {
+      llvm::StringRef definition = link[i + 1];
+      if (definition.startswith("_build_id=")) {
+        stable.insert(stable.end(), {"--defsym", "_build_id=" + std::to_string(buildId)});
+        ++i;
+        continue;
+      }
+      if (definition.startswith("_build_timestamp=")) {
+        stable.insert(stable.end(), {"--defsym", "_build_timestamp=" + std::to_string(timestamp)});
+        ++i;
+        continue;
+      }
+    }
+    stable.push_back(link[i]);
+  }
+  return stable;
+}
+
+} // namespace romfit::rules
