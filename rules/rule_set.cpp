@@ -1,0 +1,158 @@
+#include "rules/rule_set.h"
+
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringExtras.h>
+
+#include "compress/error.h"
+#include "compress/file_io.h"
+
+namespace romfit::rules {
+
+bool RuleSet::appliesToKind(llvm::StringRef kind) const {
+  for (const std::string &candidate : appliesTo)
+    if (candidate == kind)
+      return true;
+  return false;
+}
+
+llvm::StringRef requireRuleName(RequireRule rule) {
+  switch (rule) {
+  case RequireRule::Keep: return "keep";
+  case RequireRule::IntentOnly: return "intent-only";
+  case RequireRule::TableConsumers: return "table-consumers";
+  }
+  return "?";
+}
+
+namespace {
+
+class Parser {
+public:
+  Parser(llvm::StringRef path) { rules.path = path.str(); }
+
+  llvm::Error line(llvm::StringRef text, unsigned number) {
+    current = number;
+    llvm::StringRef content = text.split('#').first.rtrim();
+    if (content.trim().empty())
+      return llvm::Error::success();
+    bool indented = content.front() == ' ' || content.front() == '\t';
+    content = content.trim();
+    if (indented) {
+      if (!content.consume_front("why:"))
+        return error("an indented line must start with 'why:'");
+      if (!reasonTarget)
+        return error("'why:' must follow a rule");
+      if (!reasonTarget->empty())
+        *reasonTarget += ' ';
+      *reasonTarget += content.trim().str();
+      return llvm::Error::success();
+    }
+    if (llvm::Error error = finishRule())
+      return error;
+    llvm::SmallVector<llvm::StringRef, 8> words;
+    content.split(words, ' ', -1, /*KeepEmpty=*/false);
+    llvm::StringRef keyword = words.front();
+    if (keyword == "description") {
+      rules.description = content.drop_front(keyword.size()).trim().str();
+      reasonTarget = nullptr;
+      return llvm::Error::success();
+    }
+    if (keyword == "applies-to") {
+      for (llvm::StringRef kind : llvm::ArrayRef<llvm::StringRef>(words).drop_front()) {
+        if (kind != "efi" && kind != "legacy")
+          return error("unknown image kind '{}' (efi or legacy)", kind.str());
+        rules.appliesTo.push_back(kind.str());
+      }
+      reasonTarget = nullptr;
+      return llvm::Error::success();
+    }
+    if (keyword == "require-policy") {
+      if (words.size() != 2)
+        return error("require-policy takes one of keep, intent-only, table-consumers");
+      if (words[1] == "keep")
+        rules.require = RequireRule::Keep;
+      else if (words[1] == "intent-only")
+        rules.require = RequireRule::IntentOnly;
+      else if (words[1] == "table-consumers")
+        rules.require = RequireRule::TableConsumers;
+      else
+        return error("unknown require-policy '{}' (keep, intent-only, table-consumers)",
+                     words[1].str());
+      reasonTarget = &rules.requireReason;
+      pendingReasonLine = number;
+      return llvm::Error::success();
+    }
+    if (keyword == "cut") {
+      if (words.size() < 2)
+        return error("cut needs FROM->TO or SYMBOL");
+      CutRule cut;
+      cut.cut = words[1].str();
+      cut.line = number;
+      for (size_t i = 2; i < words.size(); ++i) {
+        if (words[i] != "stub" || i + 1 >= words.size())
+          return error("after the cut only 'stub SYMBOL=VALUE' may follow, not '{}'",
+                       words[i].str());
+        auto [symbol, value] = words[++i].split('=');
+        StubRule stub{symbol.str(), -1};
+        if (symbol.empty() || (!value.empty() && value.getAsInteger(0, stub.returnValue)))
+          return error("stub needs SYMBOL or SYMBOL=INTEGER, not '{}'", words[i].str());
+        cut.stubs.push_back(stub);
+      }
+      rules.cuts.push_back(std::move(cut));
+      reasonTarget = &rules.cuts.back().reason;
+      pendingReasonLine = number;
+      return llvm::Error::success();
+    }
+    return error("unknown rule '{}' (description, applies-to, require-policy, cut)",
+                 keyword.str());
+  }
+
+  // Every rule must say why it is safe.
+  llvm::Error finishRule() {
+    if (reasonTarget && reasonTarget->empty() && pendingReasonLine) {
+      current = pendingReasonLine;
+      return error("this rule has no 'why:' line; every rule must give its reason");
+    }
+    reasonTarget = nullptr;
+    pendingReasonLine = 0;
+    return llvm::Error::success();
+  }
+
+  RuleSet rules;
+
+private:
+  template <typename... Args>
+  llvm::Error error(fmt::format_string<Args...> format, Args &&...args) {
+    return makeError("{}:{}: {}", rules.path, current,
+                     fmt::format(format, std::forward<Args>(args)...));
+  }
+
+  unsigned current = 0;
+  unsigned pendingReasonLine = 0;
+  std::string *reasonTarget = nullptr;
+};
+
+} // namespace
+
+llvm::Expected<RuleSet> parseRuleSet(llvm::StringRef text, llvm::StringRef path) {
+  Parser parser(path);
+  llvm::SmallVector<llvm::StringRef, 0> lines;
+  text.split(lines, '\n');
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (llvm::Error error = parser.line(lines[i], unsigned(i + 1)))
+      return error;
+  if (llvm::Error error = parser.finishRule())
+    return error;
+  if (parser.rules.appliesTo.empty())
+    parser.rules.appliesTo = {"efi"};
+  return std::move(parser.rules);
+}
+
+llvm::Expected<RuleSet> loadRuleSet(llvm::StringRef path) {
+  auto buffer = readFile(path);
+  if (!buffer)
+    return buffer.takeError();
+  return parseRuleSet((*buffer)->getBuffer(), path);
+}
+
+} // namespace romfit::rules

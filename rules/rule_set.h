@@ -1,0 +1,44 @@
+#pragma once
+// Rule sets: what romfit may drop from a link, as data. Each rule carries the
+// reason it is safe, because a cut that is wrong links cleanly and fails only
+// at boot. The format is documented in docs/rules.md.
+#include <string>
+#include <vector>
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+
+namespace romfit::rules {
+
+struct StubRule {
+  std::string symbol;  // defined by the generated stub object
+  long long returnValue = -1;
+};
+
+struct CutRule {
+  std::string cut;  // as `--cut` takes it: FROM->TO or SYMBOL
+  std::vector<StubRule> stubs;
+  std::string reason;
+  unsigned line = 0;
+};
+
+enum class RequireRule { Keep, IntentOnly, TableConsumers };
+
+struct RuleSet {
+  std::string path;
+  std::string description;
+  std::vector<std::string> appliesTo;  // image kinds: "efi", "legacy"
+  RequireRule require = RequireRule::Keep;
+  std::string requireReason;
+  std::vector<CutRule> cuts;
+
+  bool appliesToKind(llvm::StringRef kind) const;
+};
+
+// Errors name the file and line.
+llvm::Expected<RuleSet> parseRuleSet(llvm::StringRef text, llvm::StringRef path);
+llvm::Expected<RuleSet> loadRuleSet(llvm::StringRef path);
+
+llvm::StringRef requireRuleName(RequireRule rule);
+
+} // namespace romfit::rules

@@ -1,0 +1,61 @@
+#include <gtest/gtest.h>
+
+#include "rules/rule_set.h"
+
+namespace romfit::rules {
+namespace {
+
+std::string parseError(const char *text) {
+  auto rules = parseRuleSet(text, "test.rules");
+  if (rules)
+    return "";
+  return llvm::toString(rules.takeError());
+}
+
+TEST(RuleSet, TheDefaultRuleSetParsesWithAReasonForEveryRule) {
+  auto rules = loadRuleSet(ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules");
+  ASSERT_TRUE(bool(rules)) << llvm::toString(rules.takeError());
+  EXPECT_TRUE(rules->appliesToKind("efi"));
+  EXPECT_FALSE(rules->appliesToKind("legacy"));
+  ASSERT_EQ(rules->cuts.size(), 1u);
+  EXPECT_EQ(rules->cuts[0].cut, "efi_snp_load_file->ipxe");
+  ASSERT_EQ(rules->cuts[0].stubs.size(), 1u);
+  EXPECT_EQ(rules->cuts[0].stubs[0].symbol, "ipxe");
+  EXPECT_EQ(rules->cuts[0].stubs[0].returnValue, -1);
+  EXPECT_NE(rules->cuts[0].reason.find("LoadFile"), std::string::npos);
+  EXPECT_EQ(rules->require, RequireRule::TableConsumers);
+  EXPECT_FALSE(rules->requireReason.empty());
+}
+
+TEST(RuleSet, ReasonsJoinAcrossLinesAndCommentsAreIgnored) {
+  auto rules = parseRuleSet("cut a->b # trailing\n  why: first\n\n  why: second\ncut c\n  why: x\n",
+                            "t.rules");
+  ASSERT_TRUE(bool(rules)) << llvm::toString(rules.takeError());
+  ASSERT_EQ(rules->cuts.size(), 2u);
+  EXPECT_EQ(rules->cuts[0].reason, "first second");
+  EXPECT_EQ(rules->cuts[1].cut, "c");
+  EXPECT_EQ(rules->cuts[1].line, 5u);
+}
+
+TEST(RuleSet, ErrorsNameFileAndLine) {
+  EXPECT_EQ(parseError("cut a->b\n"),
+            "test.rules:1: this rule has no 'why:' line; every rule must give its reason");
+  EXPECT_EQ(parseError("cut a->b\n  why: ok\nfrobnicate x\n"),
+            "test.rules:3: unknown rule 'frobnicate' (description, applies-to, require-policy, cut)");
+  EXPECT_EQ(parseError("  why: orphan\n"), "test.rules:1: 'why:' must follow a rule");
+  EXPECT_EQ(parseError("require-policy sometimes\n  why: x\n"),
+            "test.rules:1: unknown require-policy 'sometimes' (keep, intent-only, table-consumers)");
+  EXPECT_EQ(parseError("cut a stub =3\n  why: x\n"),
+            "test.rules:1: stub needs SYMBOL or SYMBOL=INTEGER, not '=3'");
+  EXPECT_EQ(parseError("applies-to bios\n"),
+            "test.rules:1: unknown image kind 'bios' (efi or legacy)");
+}
+
+TEST(RuleSet, MissingFileIsNamed) {
+  auto rules = loadRuleSet("/nonexistent/x.rules");
+  ASSERT_FALSE(bool(rules));
+  EXPECT_NE(llvm::toString(rules.takeError()).find("/nonexistent/x.rules"), std::string::npos);
+}
+
+} // namespace
+} // namespace romfit::rules
