@@ -13,8 +13,14 @@
 
 #include "compress/error.h"
 #include "compress/file_io.h"
+#include "rules/child_process.h"
 
 namespace romfit::boot {
+
+using rules::ChildProcess;
+using rules::GrowingFile;
+using rules::readWholeFile;
+using rules::ScratchDirectory;
 
 using Clock = std::chrono::steady_clock;
 
@@ -201,121 +207,6 @@ std::vector<std::string> buildQemuCommand(const BootTools &tools, const QemuBoot
   return command;
 }
 
-namespace {
-
-// Removes its directory however the scope is left.
-class ScratchDirectory {
-public:
-  static llvm::Expected<ScratchDirectory> create(llvm::StringRef prefix) {
-    llvm::SmallString<256> path;
-    if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(prefix, path))
-      return makeError("cannot create a scratch directory for QEMU: {}", ec.message());
-    return ScratchDirectory(std::string(path));
-  }
-  ScratchDirectory(ScratchDirectory &&other) : path_(std::move(other.path_)) { other.path_.clear(); }
-  ScratchDirectory(const ScratchDirectory &) = delete;
-  ScratchDirectory &operator=(const ScratchDirectory &) = delete;
-  ScratchDirectory &operator=(ScratchDirectory &&) = delete;
-  ~ScratchDirectory() {
-    if (!path_.empty())
-      llvm::sys::fs::remove_directories(path_);
-  }
-  const std::string &path() const { return path_; }
-
-private:
-  explicit ScratchDirectory(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
-
-// A running QEMU that is killed and reaped however the scope is left, so a
-// timeout, an error or a pass never leaves an emulator spinning.
-class QemuProcess {
-public:
-  static llvm::Expected<QemuProcess> start(const std::vector<std::string> &command,
-                                           const BootWorkFiles &files) {
-    std::vector<llvm::StringRef> argv(command.begin(), command.end());
-    llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""),
-                                                   llvm::StringRef(files.qemuStdout),
-                                                   llvm::StringRef(files.qemuStderr)};
-    std::string message;
-    bool executionFailed = false;
-    llvm::sys::ProcessInfo info = llvm::sys::ExecuteNoWait(command.front(), argv, llvm::None,
-                                                           redirects, 0, &message,
-                                                           &executionFailed);
-    if (executionFailed || info.Pid <= 0)
-      return makeError("cannot start '{}': {}", command.front(), message);
-    return QemuProcess(info);
-  }
-  QemuProcess(QemuProcess &&other) : info_(other.info_), running_(other.running_) {
-    other.running_ = false;
-  }
-  QemuProcess(const QemuProcess &) = delete;
-  QemuProcess &operator=(const QemuProcess &) = delete;
-  QemuProcess &operator=(QemuProcess &&) = delete;
-  ~QemuProcess() { stop(); }
-
-  // The exit status once QEMU has ended on its own; never blocks.
-  std::optional<int> exitStatus() {
-    if (!running_)
-      return exitStatus_;
-    llvm::sys::ProcessInfo waited = llvm::sys::Wait(info_, 0, /*WaitUntilTerminates=*/false);
-    if (waited.Pid == 0)
-      return std::nullopt;
-    running_ = false;
-    exitStatus_ = waited.ReturnCode;
-    return exitStatus_;
-  }
-
-  void stop() {
-    if (!running_)
-      return;
-    // SIGKILL: nothing QEMU still holds is worth a graceful shutdown, and a
-    // guest wedged in KVM may not honour SIGTERM promptly.
-    ::kill(info_.Pid, SIGKILL);
-    llvm::sys::Wait(info_, 0, /*WaitUntilTerminates=*/true);
-    running_ = false;
-  }
-
-private:
-  explicit QemuProcess(llvm::sys::ProcessInfo info) : info_(info) {}
-  llvm::sys::ProcessInfo info_;
-  bool running_ = true;
-  std::optional<int> exitStatus_;
-};
-
-// Rereads a growing log only when it has grown.
-class GrowingFile {
-public:
-  explicit GrowingFile(std::string path) : path_(std::move(path)) {}
-  // True when the content changed since the last call.
-  bool refresh() {
-    uint64_t size = 0;
-    if (llvm::sys::fs::file_size(path_, size) || size == size_)
-      return false;
-    auto buffer = llvm::MemoryBuffer::getFile(path_, /*IsText=*/false,
-                                              /*RequiresNullTerminator=*/false,
-                                              /*IsVolatile=*/true);
-    if (!buffer)
-      return false;
-    size_ = size;
-    text_ = (*buffer)->getBuffer().str();
-    return true;
-  }
-  const std::string &text() const { return text_; }
-
-private:
-  std::string path_;
-  uint64_t size_ = UINT64_MAX;
-  std::string text_;
-};
-
-std::string readWholeFile(const std::string &path) {
-  GrowingFile file(path);
-  file.refresh();
-  return file.text();
-}
-
-} // namespace
 
 static llvm::Error prepareWorkFiles(const BootTools &tools, Firmware firmware,
                                     const BootWorkFiles &files) {
@@ -385,7 +276,7 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const BootTools &tools,
   };
 
   Clock::time_point started = Clock::now();
-  auto process = QemuProcess::start(result.qemuCommand, files);
+  auto process = ChildProcess::start(result.qemuCommand, files.qemuStdout, files.qemuStderr);
   if (!process)
     return process.takeError();
   GrowingFile serial(files.serialLog);
@@ -499,7 +390,7 @@ static bool kvmRunsFirmware(const BootTools &tools, std::string *why) {
       "-bios", tools.seabiosImage,
       "-chardev", "file,id=debug,path=" + qemuOptionValue(debugLog),
       "-device", "isa-debugcon,iobase=0x402,chardev=debug"};
-  auto process = QemuProcess::start(command, files);
+  auto process = ChildProcess::start(command, files.qemuStdout, files.qemuStderr);
   if (!process) {
     *why = llvm::toString(process.takeError());
     return false;

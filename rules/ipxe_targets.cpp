@@ -1,0 +1,69 @@
+#include "rules/ipxe_targets.h"
+
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include "compress/error.h"
+
+namespace romfit::rules {
+
+std::string ImageKind::target(llvm::StringRef romId) const {
+  return binDir + "/" + romId.lower() + "." + suffix;
+}
+
+std::string ImageKind::versionObject(llvm::StringRef romId) const {
+  return binDir + "/version." + romId.lower() + "." + suffix + ".o";
+}
+
+llvm::Expected<ImageKind> parseImageKind(llvm::StringRef name) {
+  if (name == "legacy")
+    return ImageKind{"legacy", false, "bin", "rom", "", false};
+  struct Efi { const char *arch; const char *elf2efi; bool cross; };
+  static constexpr Efi kinds[] = {
+      {"x86_64", "util/elf2efi64", false},
+      {"i386", "util/elf2efi32", false},
+      {"arm64", "util/elf2efi64", true},
+  };
+  for (const Efi &efi : kinds)
+    if (name == std::string("efi:") + efi.arch)
+      return ImageKind{name.str(), true, std::string("bin-") + efi.arch + "-efi", "efidrv",
+                       efi.elf2efi, efi.cross};
+  return makeError("unknown image '{}' (legacy, efi:x86_64, efi:i386, efi:arm64)", name.str());
+}
+
+std::vector<ImageKind> defaultImageKinds() {
+  std::vector<ImageKind> kinds;
+  for (const char *name : {"legacy", "efi:i386", "efi:x86_64"})
+    kinds.push_back(cantFail(parseImageKind(name)));
+  return kinds;
+}
+
+llvm::Error checkRomId(llvm::StringRef romId) {
+  if (romId.size() != 8 || !llvm::all_of(romId, llvm::isHexDigit))
+    return makeError("'{}' is not a ROM ID (8 hex digits, vendor then device, e.g. 8086100e)",
+                     romId.str());
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::string> findIpxeSourceDir(llvm::StringRef path) {
+  if (!llvm::sys::fs::is_directory(path))
+    return makeError("{}: no such directory", path.str());
+  for (std::string candidate : {path.str(), (path + "/src").str()}) {
+    // The linker-table header is what makes a tree iPXE-shaped.
+    if (llvm::sys::fs::exists(candidate + "/Makefile") &&
+        llvm::sys::fs::exists(candidate + "/include/ipxe/tables.h"))
+      return candidate;
+  }
+  return makeError("{}: not an iPXE source tree (no Makefile and include/ipxe/tables.h "
+                   "here or in src/)",
+                   path.str());
+}
+
+const std::vector<std::string> &qemuNicRomIds() {
+  static const std::vector<std::string> ids = {"8086100e", "808610d3", "80861209", "10500940",
+                                               "10222000", "10ec8139", "1af41000", "15ad07b0"};
+  return ids;
+}
+
+} // namespace romfit::rules

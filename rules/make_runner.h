@@ -1,0 +1,25 @@
+#pragma once
+// Running iPXE's own make: progress while it works (a live line on a
+// terminal, plain lines otherwise) and, when it fails, the command and the
+// tail of its output.
+#include <string>
+#include <vector>
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+
+namespace romfit::rules {
+
+struct MakeInvocation {
+  std::string directory;               // run as make -C directory
+  std::vector<std::string> arguments;  // variables and targets
+  bool quiet = false;                  // no progress (dry runs)
+};
+
+// The program to run: $MAKE when set, else make from PATH.
+llvm::Expected<std::string> findMake();
+
+// Returns make's combined output.
+llvm::Expected<std::string> runMake(const MakeInvocation &invocation);
+
+} // namespace romfit::rules

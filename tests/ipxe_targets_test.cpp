@@ -1,0 +1,95 @@
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <llvm/Support/FileSystem.h>
+
+#include "rules/ipxe_targets.h"
+#include "rules/make_runner.h"
+#include "tests/test_support.h"
+
+namespace romfit::rules {
+namespace {
+
+TEST(ImageKinds, NameIpxesTargetsAndConverters) {
+  auto x64 = parseImageKind("efi:x86_64");
+  ASSERT_TRUE(bool(x64));
+  EXPECT_EQ(x64->target("8086100E"), "bin-x86_64-efi/8086100e.efidrv");
+  EXPECT_EQ(x64->archive(), "bin-x86_64-efi/blib.a");
+  EXPECT_EQ(x64->versionObject("8086100e"), "bin-x86_64-efi/version.8086100e.efidrv.o");
+  EXPECT_EQ(x64->elf2efi, "util/elf2efi64");
+  auto i386 = parseImageKind("efi:i386");
+  ASSERT_TRUE(bool(i386));
+  EXPECT_EQ(i386->elf2efi, "util/elf2efi32");
+  auto legacy = parseImageKind("legacy");
+  ASSERT_TRUE(bool(legacy));
+  EXPECT_FALSE(legacy->efi);
+  EXPECT_EQ(legacy->target("8086100e"), "bin/8086100e.rom");
+  auto arm = parseImageKind("efi:arm64");
+  ASSERT_TRUE(bool(arm));
+  EXPECT_TRUE(arm->needsCross);
+
+  auto unknown = parseImageKind("efi:mips");
+  ASSERT_FALSE(bool(unknown));
+  EXPECT_NE(llvm::toString(unknown.takeError()).find("efi:mips"), std::string::npos);
+}
+
+TEST(ImageKinds, DefaultIsQemusThree) {
+  std::vector<std::string> names;
+  for (const ImageKind &kind : defaultImageKinds())
+    names.push_back(kind.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"legacy", "efi:i386", "efi:x86_64"}));
+}
+
+TEST(RomIds, EightHexDigits) {
+  EXPECT_FALSE(bool(checkRomId("8086100e")));
+  for (const char *bad : {"8086", "8086100g", "8086100e0", ""}) {
+    llvm::Error error = checkRomId(bad);
+    ASSERT_TRUE(bool(error)) << bad;
+    EXPECT_NE(llvm::toString(std::move(error)).find("not a ROM ID"), std::string::npos);
+  }
+}
+
+TEST(IpxeTree, FindsTheFixtureTreeAndRejectsOthers) {
+  auto found = findIpxeSourceDir(ROMFIT_SOURCE_DIR "/tests/fixtures/minipxe");
+  ASSERT_TRUE(bool(found)) << llvm::toString(found.takeError());
+  EXPECT_EQ(*found, ROMFIT_SOURCE_DIR "/tests/fixtures/minipxe");
+
+  auto notIpxe = findIpxeSourceDir(ROMFIT_SOURCE_DIR "/compress");
+  ASSERT_FALSE(bool(notIpxe));
+  EXPECT_NE(llvm::toString(notIpxe.takeError()).find("not an iPXE source tree"), std::string::npos);
+
+  auto missing = findIpxeSourceDir("/nonexistent/ipxe");
+  ASSERT_FALSE(bool(missing));
+  EXPECT_NE(llvm::toString(missing.takeError()).find("/nonexistent/ipxe: no such directory"),
+            std::string::npos);
+}
+
+class MakeRunnerTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir = testing::makeScratchDir("make-runner");
+    std::ofstream(dir + "/Makefile") << "ok:\n\t@echo built ok\n"
+                                        "broken:\n\t@echo line one; echo line two; exit 3\n";
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
+  std::string dir;
+};
+
+TEST_F(MakeRunnerTest, ReturnsTheOutput) {
+  auto output = runMake({dir, {"ok"}, /*quiet=*/true});
+  ASSERT_TRUE(bool(output)) << llvm::toString(output.takeError());
+  EXPECT_EQ(*output, "make: Entering directory '" + dir + "'\nbuilt ok\nmake: Leaving directory '" +
+                         dir + "'\n");
+}
+
+TEST_F(MakeRunnerTest, FailureShowsTheCommandAndTheTailOfTheOutput) {
+  auto output = runMake({dir, {"broken"}, /*quiet=*/true});
+  ASSERT_FALSE(bool(output));
+  std::string message = llvm::toString(output.takeError());
+  EXPECT_NE(message.find("make failed (exit status 2)"), std::string::npos) << message;
+  EXPECT_NE(message.find("-C " + dir + " broken"), std::string::npos) << message;
+  EXPECT_NE(message.find("line two"), std::string::npos) << message;
+}
+
+} // namespace
+} // namespace romfit::rules
