@@ -1,0 +1,46 @@
+#pragma once
+// What a pruned relink needs besides ld itself: an archive holding only the
+// chosen members, and a stub object that satisfies what the cuts left
+// undefined (stub functions that return an error, and the obj_* symbols of
+// objects whose REQUIREs were dropped).
+#include <string>
+#include <vector>
+
+#include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Support/MemoryBuffer.h>
+
+#include "rules/link_recipe.h"
+#include "rules/rule_set.h"
+
+namespace romfit::rules {
+
+struct ArchiveEntry {
+  std::string name;
+  llvm::MemoryBufferRef buffer;
+};
+
+// A GNU archive with a symbol table, members in the order given, no
+// timestamps or owners: the same members give the same bytes.
+llvm::Expected<std::vector<uint8_t>> writePrunedArchive(llvm::ArrayRef<ArchiveEntry> members);
+
+struct StubPlan {
+  std::vector<StubRule> functions;
+  std::vector<std::string> absentSymbols;  // REQUIREd by kept objects, provided by dropped ones
+};
+
+std::string generateStubSource(const StubPlan &plan);
+
+// The tree's own compile line for its version object, turned into one for
+// the stub: same compiler and flags, another source, object and OBJECT name.
+llvm::Expected<Argv> stubCompileCommand(const Argv &versionCompile, llvm::StringRef source,
+                                        llvm::StringRef object);
+
+// The recipe's link with `archive` replaced by the stub object and the pruned
+// archive, and its output and map moved.
+llvm::Expected<Argv> prunedLinkCommand(const Argv &link, llvm::StringRef archive,
+                                       llvm::ArrayRef<std::string> replacements,
+                                       llvm::StringRef output, llvm::StringRef map);
+
+} // namespace romfit::rules
