@@ -58,7 +58,8 @@ TEST_F(RelinkTest, StubDefinesFunctionsAndAbsentSymbolsThatLdResolves) {
   plan.functions.push_back({"ipxe", -1});
   plan.absentSymbols = {"obj_shell", "obj_script"};
   std::string source = generateStubSource(plan);
-  EXPECT_NE(source.find("long ipxe(void) { return -1; }"), std::string::npos) << source;
+  EXPECT_NE(source.find("__attribute__((weak)) long ipxe(void) { return -1; }"), std::string::npos)
+      << source;
   std::string stub = compile("stub", source);
   // A caller of ipxe() that also REQUIREs the dropped objects, as config.c does.
   std::string caller = compile("caller",
@@ -69,6 +70,11 @@ TEST_F(RelinkTest, StubDefinesFunctionsAndAbsentSymbolsThatLdResolves) {
   EXPECT_EQ(link.status, 0) << link.err;
   auto without = runProgram("ld", {"-static", "-e", "_start", caller, "-o", dir + "/unlinked"});
   EXPECT_NE(without.status, 0) << "the caller must need the stub, or this test proves nothing";
+
+  // A real definition pulled in by other code wins over the weak stub.
+  std::string real = compile("real", "long ipxe(void) { return 42; } char obj_shell[0];\n");
+  auto both = runProgram("ld", {"-static", "-e", "_start", caller, stub, real, "-o", dir + "/both"});
+  EXPECT_EQ(both.status, 0) << both.err;
 }
 
 TEST(StubCompile, ReusesTheTreesFlagsUnderAnotherObjectName) {
