@@ -33,7 +33,7 @@ void NinjaWriter::comment(llvm::StringRef text) {
   llvm::SmallVector<llvm::StringRef, 4> lines;
   text.split(lines, '\n');
   for (llvm::StringRef line : lines)
-    text_ += ("# " + line).rtrim().str() + "\n";
+    text_ += (llvm::StringRef("# " + line.str()).rtrim() + "\n").str();
 }
 
 void NinjaWriter::variable(llvm::StringRef name, llvm::StringRef value) {
@@ -79,7 +79,7 @@ llvm::Expected<bool> writeIfChanged(llvm::StringRef path, llvm::StringRef text) 
     if ((*existing)->getBuffer() == text)
       return false;
   if (llvm::Error error = writeFileAtomically(path, text))
-    return std::move(error);
+    return error;
   return true;
 }
 
