@@ -1,0 +1,331 @@
+#include "analysis/link_graph.h"
+
+#include <algorithm>
+
+#include <llvm/ADT/DenseSet.h>
+#include <llvm/BinaryFormat/ELF.h>
+
+#include "compress/error.h"
+
+namespace romfit::analysis {
+
+const char *edgeKindName(EdgeKind kind) {
+  switch (kind) {
+  case EdgeKind::Root: return "root";
+  case EdgeKind::Reloc: return "reloc";
+  case EdgeKind::Require: return "require";
+  case EdgeKind::Table: return "table";
+  case EdgeKind::Member: return "member";
+  case EdgeKind::Keep: return "keep";
+  }
+  return "?";
+}
+
+namespace {
+
+struct TableName {
+  llvm::StringRef table;
+  bool isBoundary = false;
+};
+
+// ".tbl.NAME.NN" -> NAME; NN 00 and 99 are the bounds iPXE's table_start()
+// and table_end() define.  ".tbl.NAME" without an index is a table too.
+llvm::Optional<TableName> parseTableSection(llvm::StringRef section) {
+  if (!section.consume_front(".tbl.") || section.empty())
+    return llvm::None;
+  auto [name, index] = section.rsplit('.');
+  if (!index.empty() && !name.empty() && llvm::all_of(index, llvm::isDigit))
+    return TableName{name, index == "00" || index == "99"};
+  return TableName{section, false};
+}
+
+constexpr uint64_t kSectionFlagRetain = 0x200000;  // SHF_GNU_RETAIN
+
+// Sections ld's --gc-sections keeps whatever references them (elflink.c):
+// notes, init/fini arrays, and sections marked retain.
+bool isCollectionRootByKind(uint32_t type, uint64_t flags) {
+  return type == llvm::ELF::SHT_NOTE || type == llvm::ELF::SHT_INIT_ARRAY ||
+         type == llvm::ELF::SHT_FINI_ARRAY || type == llvm::ELF::SHT_PREINIT_ARRAY ||
+         (flags & kSectionFlagRetain);
+}
+
+Node makeNode(NodeKind kind) {
+  Node node;
+  node.kind = kind;
+  return node;
+}
+
+bool isCIdentifier(llvm::StringRef name) {
+  return !name.empty() && !llvm::isDigit(name[0]) &&
+         llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+} // namespace
+
+NodeId LinkGraph::resolveGlobal(llvm::StringRef name, unsigned depth) const {
+  auto found = link->symbols.find(name);
+  if (found == link->symbols.end() || depth > 16)
+    return kNoNode;
+  const GlobalSymbol &global = found->second;
+  using State = GlobalSymbol::State;
+  if (global.state == State::Common) {
+    auto common = commonNodes.find(name);
+    return common == commonNodes.end() ? kNoNode : common->second;
+  }
+  if (global.state == State::LinkerDefined) {
+    auto alias = aliases.find(name);
+    return alias == aliases.end() ? kNoNode : resolveGlobal(alias->second, depth + 1);
+  }
+  if (global.state != State::Defined && global.state != State::DefinedWeak)
+    return kNoNode;
+  const ElfSymbol &symbol = link->objects[global.definingObject].elf.symbols[global.symbolIndex];
+  if (!symbol.isDefinedInSection())
+    return kNoNode;
+  return sectionNodes[global.definingObject][symbol.sectionIndex];
+}
+
+NodeId LinkGraph::nodeOfGlobal(llvm::StringRef name) const { return resolveGlobal(name, 0); }
+
+std::string LinkGraph::describe(NodeId id) const {
+  const Node &node = nodes[id];
+  switch (node.kind) {
+  case NodeKind::Root: return "(root)";
+  case NodeKind::Object: return link->objects[node.object].displayName;
+  case NodeKind::Table: return "table " + node.name.str();
+  case NodeKind::Common:
+    return link->objects[node.object].displayName + ":COMMON(" + node.name.str() + ")";
+  case NodeKind::Section: return link->objects[node.object].displayName + ":" + node.name.str();
+  }
+  return "?";
+}
+
+std::vector<NodeId> LinkGraph::nodesNamed(llvm::StringRef name) const {
+  if (NodeId global = nodeOfGlobal(name); global != kNoNode)
+    return {global};
+  if (auto table = tableNodes.find(name.startswith("table ") ? name.drop_front(6) : name);
+      table != tableNodes.end() && name.startswith("table "))
+    return {table->second};
+  // "member:section" or "member:symbol" narrows to one member.
+  auto [memberPart, sectionPart] = name.rsplit(':');
+  bool qualified = !sectionPart.empty();
+  llvm::StringRef wanted = qualified ? sectionPart : name;
+  auto memberMatches = [&](const LoadedObject &loaded, llvm::StringRef text) {
+    llvm::StringRef display = loaded.displayName;
+    if (text == display)
+      return true;
+    return loaded.memberIndex && display.endswith("(" + text.str() + ")");
+  };
+
+  std::vector<NodeId> found;
+  for (size_t object = 0; object < link->objects.size(); ++object)
+    if (!qualified && memberMatches(link->objects[object], name))
+      found.push_back(objectNodes[object]);
+  if (!found.empty())
+    return found;
+
+  // Sections by name, then static functions and data by their local
+  // symbol, then GCC's clones of them (name.isra.0, name.constprop.0).
+  for (int pass = 0; pass < 3 && found.empty(); ++pass) {
+    for (size_t object = 0; object < link->objects.size(); ++object) {
+      const LoadedObject &loaded = link->objects[object];
+      if (qualified && !memberMatches(loaded, memberPart))
+        continue;
+      auto add = [&](uint32_t sectionIndex) {
+        NodeId node = sectionIndex < sectionNodes[object].size() ? sectionNodes[object][sectionIndex]
+                                                                 : kNoNode;
+        if (node != kNoNode && !llvm::is_contained(found, node))
+          found.push_back(node);
+      };
+      if (pass == 0) {
+        for (uint32_t index = 0; index < loaded.elf.sections.size(); ++index)
+          if (loaded.elf.sections[index].name == wanted)
+            add(index);
+        continue;
+      }
+      for (const ElfSymbol &symbol : loaded.elf.symbols) {
+        if (!symbol.isDefinedInSection() || symbol.type == llvm::ELF::STT_SECTION ||
+            symbol.type == llvm::ELF::STT_FILE)
+          continue;
+        if (!qualified && symbol.binding != SymbolBinding::Local)
+          continue;  // globals were resolved above, as the link binds them
+        bool matches = pass == 1 ? symbol.name == wanted
+                                 : symbol.name.startswith(wanted.str() + ".");
+        if (matches)
+          add(symbol.sectionIndex);
+      }
+    }
+  }
+  if (found.empty())
+    if (auto table = tableNodes.find(name); table != tableNodes.end())
+      found.push_back(table->second);
+  return found;
+}
+
+llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerScript &script,
+                                         const LinkCommand &command) {
+  LinkGraph graph;
+  graph.link = &link;
+  for (const SymbolDefinition &definition : command.symbolDefinitions)
+    if (definition.aliasOf)
+      graph.aliases[definition.name] = *definition.aliasOf;
+
+  graph.nodes.push_back(makeNode(NodeKind::Root));
+  graph.root = 0;
+  auto tableNode = [&](llvm::StringRef name) {
+    auto [entry, inserted] = graph.tableNodes.try_emplace(name, NodeId(graph.nodes.size()));
+    if (inserted) {
+      Node node = makeNode(NodeKind::Table);
+      node.name = entry->getKey();
+      graph.nodes.push_back(node);
+    }
+    return entry->second;
+  };
+
+  // Nodes: objects, their allocated and placed sections, commons.
+  llvm::StringMap<std::vector<NodeId>> sectionsByName;  // for __start_/__stop_
+  graph.objectNodes.resize(link.objects.size());
+  graph.sectionNodes.resize(link.objects.size());
+  for (size_t object = 0; object < link.objects.size(); ++object) {
+    const LoadedObject &loaded = link.objects[object];
+    graph.objectNodes[object] = graph.nodes.size();
+    Node objectNode = makeNode(NodeKind::Object);
+    objectNode.object = int32_t(object);
+    objectNode.name = loaded.displayName;
+    graph.nodes.push_back(objectNode);
+    std::vector<NodeId> &sections = graph.sectionNodes[object];
+    sections.assign(loaded.elf.sections.size(), kNoNode);
+    for (uint32_t index = 1; index < loaded.elf.sections.size(); ++index) {
+      const ElfSection &section = loaded.elf.sections[index];
+      if (!section.isAllocated() || section.type == llvm::ELF::SHT_GROUP)
+        continue;
+      Placement placement = script.place(loaded.displayName, section.name);
+      if (placement == Placement::Discarded)
+        continue;
+      Node node = makeNode(NodeKind::Section);
+      node.object = int32_t(object);
+      node.elfIndex = index;
+      node.name = section.name;
+      node.size = section.size;
+      node.alignment = section.alignment;
+      node.flags = section.flags;
+      node.type = section.type;
+      node.placement = placement;
+      node.isCollectionRoot =
+          placement == Placement::Kept || isCollectionRootByKind(section.type, section.flags);
+      if (auto table = parseTableSection(section.name)) {
+        NodeId tableId = tableNode(table->table);
+        node.table = int32_t(tableId);
+        node.isTableBoundary = table->isBoundary;
+      }
+      sections[index] = graph.nodes.size();
+      if (isCIdentifier(section.name))
+        sectionsByName[section.name].push_back(sections[index]);
+      graph.nodes.push_back(node);
+    }
+  }
+  for (const auto &entry : link.symbols) {
+    const GlobalSymbol &global = entry.second;
+    if (global.state != GlobalSymbol::State::Common)
+      continue;
+    Node node = makeNode(NodeKind::Common);
+    node.object = global.definingObject;
+    node.name = entry.getKey();
+    node.size = global.commonSize;
+    node.alignment = global.commonAlignment;
+    node.flags = llvm::ELF::SHF_ALLOC | llvm::ELF::SHF_WRITE;
+    node.type = llvm::ELF::SHT_NOBITS;
+    graph.commonNodes[entry.getKey()] = graph.nodes.size();
+    graph.nodes.push_back(node);
+  }
+
+  // Edges.
+  std::vector<Edge> &edges = graph.edges;
+  auto addEdge = [&](NodeId from, NodeId to, EdgeKind kind, uint8_t views, llvm::StringRef symbol) {
+    edges.push_back(Edge{from, to, kind, views, symbol});
+  };
+  auto addRoot = [&](llvm::StringRef name) {
+    NodeId node = graph.nodeOfGlobal(name);
+    if (node != kNoNode)
+      addEdge(graph.root, node, EdgeKind::Root, kBothViews, name);
+  };
+  if (command.entry)
+    addRoot(*command.entry);
+  else if (!script.entry().empty())
+    addRoot(script.entry());
+  for (const std::string &name : command.undefinedSymbols)
+    addRoot(name);
+  for (const std::string &name : script.externSymbols())
+    addRoot(name);
+
+  llvm::SmallVector<NodeId, 4> targets;
+  llvm::DenseSet<std::pair<NodeId, unsigned>> seen;
+  for (size_t object = 0; object < link.objects.size(); ++object) {
+    const LoadedObject &loaded = link.objects[object];
+    NodeId objectNode = graph.objectNodes[object];
+    for (uint32_t index = 0; index < loaded.elf.sections.size(); ++index) {
+      NodeId from = graph.sectionNodes[object][index];
+      if (from == kNoNode)
+        continue;
+      const Node &source = graph.nodes[from];
+      addEdge(from, objectNode, EdgeKind::Member, kReachableView, "");
+      if (source.isCollectionRoot)
+        addEdge(graph.root, from, EdgeKind::Keep, kLinkerView, "");
+      if (source.isTableEntry())
+        addEdge(source.table, from, EdgeKind::Table, kReachableView, "");
+      if (source.isTableEntry() || source.isCollectionRoot)
+        addEdge(objectNode, from, EdgeKind::Keep, kReachableView, "");
+
+      seen.clear();
+      for (const ElfRelocation &relocation : loaded.elf.sections[index].relocations) {
+        const ElfSymbol &symbol = loaded.elf.symbols[relocation.symbolIndex];
+        targets.clear();
+        llvm::StringRef label = symbol.name;
+        if (symbol.binding == SymbolBinding::Local) {
+          if (symbol.isDefinedInSection())
+            targets.push_back(graph.sectionNodes[object][symbol.sectionIndex]);
+          if (symbol.type == llvm::ELF::STT_SECTION)
+            label = loaded.elf.sections[symbol.sectionIndex].name;
+        } else if (NodeId node = graph.nodeOfGlobal(symbol.name); node != kNoNode) {
+          targets.push_back(node);
+        } else if (symbol.name.startswith("__start_") || symbol.name.startswith("__stop_")) {
+          llvm::StringRef section = symbol.name.substr(symbol.name.find('_', 2) + 1);
+          auto named = sectionsByName.find(section);
+          if (named != sectionsByName.end())
+            targets.append(named->second.begin(), named->second.end());
+        }
+        // Every supported machine numbers its no-op relocation 0.
+        bool isRequire = relocation.type == 0;
+        for (NodeId to : targets) {
+          if (to == kNoNode || to == from)
+            continue;
+          if (!seen.insert({to, unsigned(isRequire)}).second)
+            continue;
+          const Node &target = graph.nodes[to];
+          if (isRequire) {
+            addEdge(from, to, EdgeKind::Require, kLinkerView, label);
+            addEdge(objectNode, to, EdgeKind::Require, kReachableView, label);
+          } else if (target.isTableBoundary) {
+            addEdge(from, to, EdgeKind::Reloc, kLinkerView, label);
+            addEdge(from, target.table, EdgeKind::Table, kReachableView, label);
+          } else {
+            addEdge(from, to, EdgeKind::Reloc, kBothViews, label);
+          }
+        }
+      }
+    }
+  }
+  for (const auto &entry : graph.commonNodes)
+    addEdge(entry.second, graph.objectNodes[graph.nodes[entry.second].object], EdgeKind::Member,
+            kReachableView, "");
+
+  std::stable_sort(edges.begin(), edges.end(),
+                   [](const Edge &a, const Edge &b) { return a.from < b.from; });
+  graph.firstEdge.assign(graph.nodes.size() + 1, 0);
+  for (const Edge &edge : edges)
+    ++graph.firstEdge[edge.from + 1];
+  for (size_t i = 1; i < graph.firstEdge.size(); ++i)
+    graph.firstEdge[i] += graph.firstEdge[i - 1];
+  return graph;
+}
+
+} // namespace romfit::analysis

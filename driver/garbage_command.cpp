@@ -1,0 +1,143 @@
+// romfit garbage: what the linker keeps that can never run.
+#include <map>
+
+#include <fmt/format.h>
+
+#include "analysis/size_attribution.h"
+#include "driver/analysis_options.h"
+#include "driver/command.h"
+
+namespace romfit::driver {
+namespace {
+
+using namespace analysis;
+
+llvm::json::Value memberJson(const LinkGraph &graph, const MemberGarbage &member,
+                             uint64_t deadBytes, const std::vector<NodeId> &sections) {
+  llvm::json::Array names;
+  for (NodeId node : sections)
+    names.push_back(graph.nodes[node].kind == NodeKind::Common
+                        ? "COMMON(" + graph.nodes[node].name.str() + ")"
+                        : graph.nodes[node].name.str());
+  return llvm::json::Object{{"member", graph.link->objects[member.object].displayName},
+                            {"keptBytes", int64_t(member.keptBytes)},
+                            {"deadBytes", int64_t(deadBytes)},
+                            {"entirelyDead", member.entirelyDead},
+                            {"deadSections", std::move(names)}};
+}
+
+llvm::Expected<int> runGarbage(const ParsedArguments &arguments) {
+  auto limit = limitFrom(arguments, SIZE_MAX);
+  if (!limit)
+    return limit.takeError();
+  auto loaded = loadAnalysis(arguments);
+  if (!loaded)
+    return loaded.takeError();
+  const LinkAnalysis &analysis = **loaded;
+  const LinkGraph &graph = analysis.graph;
+  auto withCuts = viewOptionsFrom(analysis, arguments, true);
+  if (!withCuts)
+    return withCuts.takeError();
+  auto withoutCuts = viewOptionsFrom(analysis, arguments, false);
+  if (!withoutCuts)
+    return withoutCuts.takeError();
+  bool hasCuts = !withCuts->cuts.empty();
+
+  GarbageReport report = findGarbage(graph, analysis.linker, analysis.reachable(*withCuts));
+  GarbageReport baseline = hasCuts ? findGarbage(graph, analysis.linker,
+                                                 analysis.reachable(*withoutCuts))
+                                   : GarbageReport{};
+  // What the cuts free: garbage with them that was live without them.
+  std::map<int32_t, const MemberGarbage *> before;
+  for (const MemberGarbage &member : baseline.members)
+    before[member.object] = &member;
+  struct Freed {
+    const MemberGarbage *member;
+    uint64_t bytes;
+    std::vector<NodeId> sections;
+  };
+  std::vector<Freed> freed;
+  uint64_t freedBytes = 0;
+  if (hasCuts) {
+    for (const MemberGarbage &member : report.members) {
+      auto found = before.find(member.object);
+      Freed entry{&member, 0, {}};
+      for (NodeId node : member.deadSections)
+        if (found == before.end() || !llvm::is_contained(found->second->deadSections, node)) {
+          entry.sections.push_back(node);
+          entry.bytes += graph.nodes[node].size;
+        }
+      bool newlyEntirelyDead =
+          member.entirelyDead && (found == before.end() || !found->second->entirelyDead);
+      if (entry.bytes > 0 || newlyEntirelyDead) {
+        freedBytes += entry.bytes;
+        freed.push_back(std::move(entry));
+      }
+    }
+    std::stable_sort(freed.begin(), freed.end(),
+                     [](const Freed &a, const Freed &b) { return a.bytes > b.bytes; });
+  }
+
+  size_t shown = std::min(report.members.size(), *limit);
+  if (arguments.has("--json")) {
+    llvm::json::Array members;
+    for (size_t i = 0; i < shown; ++i)
+      members.push_back(memberJson(graph, report.members[i], report.members[i].deadBytes,
+                                   report.members[i].deadSections));
+    llvm::json::Object result{{"keptBytes", int64_t(report.keptBytes)},
+                              {"deadBytes", int64_t(report.deadBytes)},
+                              {"members", std::move(members)}};
+    if (hasCuts) {
+      llvm::json::Array cuts, freedMembers;
+      for (const Cut &cut : withCuts->cuts)
+        cuts.push_back(cut.text);
+      for (const Freed &entry : freed)
+        freedMembers.push_back(memberJson(graph, *entry.member, entry.bytes, entry.sections));
+      result["cuts"] = std::move(cuts);
+      result["freedBytes"] = int64_t(freedBytes);
+      result["freed"] = std::move(freedMembers);
+    }
+    printJson(std::move(result));
+    return kExitOk;
+  }
+  fmt::print("{:>10} {:>10}  {}\n", "dead", "kept", "member");
+  for (size_t i = 0; i < shown; ++i) {
+    const MemberGarbage &member = report.members[i];
+    fmt::print("{:>10} {:>10}  {}{}\n", member.deadBytes, member.keptBytes,
+               graph.link->objects[member.object].displayName,
+               member.entirelyDead ? "  (entirely dead)" : "");
+  }
+  if (shown < report.members.size())
+    fmt::print("{:>10} {:>10}  ({} more)\n", "", "", report.members.size() - shown);
+  fmt::print("{:>10} {:>10}  total: {} of {} kept bytes can never run\n", report.deadBytes,
+             report.keptBytes, humanBytes(report.deadBytes), humanBytes(report.keptBytes));
+  if (hasCuts) {
+    fmt::print("\nfreed by the cuts ({}):\n", humanBytes(freedBytes));
+    for (const Freed &entry : freed) {
+      fmt::print("{:>10}  {}{}\n", entry.bytes,
+                 graph.link->objects[entry.member->object].displayName,
+                 entry.member->entirelyDead ? "  (entirely dead)" : "");
+      for (NodeId node : entry.sections)
+        fmt::print("{:>10}    {}\n", graph.nodes[node].size, graph.nodes[node].name.str());
+    }
+    fmt::print("{:>10}  total freed by the cuts\n", freedBytes);
+  }
+  return kExitOk;
+}
+
+RegisterCommand registerGarbage(
+    CommandSpec{"garbage",
+                "list what the linker keeps that can never run",
+                "[--cut FROM->TO|SYMBOL]... [OPTIONS] -- LDCMD...",
+                std::string("Compares the linker view (what ld keeps) with the reachable view (what\n"
+                            "can execute from the entry) and prints the difference per member.\n"
+                            "With --cut, also what those cuts free compared with no cuts.\n\n") +
+                    kLinkCommandHelp,
+                analysisOptions(kWithJson | kWithCuts | kWithLimit),
+                0,
+                0,
+                true},
+    runGarbage);
+
+} // namespace
+} // namespace romfit::driver
