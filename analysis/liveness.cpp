@@ -81,6 +81,12 @@ Liveness reachableView(const LinkGraph &graph, const ViewOptions &options) {
   // Breadth first, so reachedBy spells a shortest chain for `why`.
   std::deque<NodeId> work{graph.root};
   result.live[graph.root] = true;
+  if (options.everyLoadedObjectIsLinked) {
+    for (NodeId object : graph.objectNodes) {
+      result.live[object] = true;
+      work.push_back(object);
+    }
+  }
   while (!work.empty()) {
     NodeId node = work.front();
     work.pop_front();

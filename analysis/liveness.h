@@ -33,6 +33,12 @@ llvm::Expected<Cut> parseCut(const LinkGraph &graph, llvm::StringRef text);
 struct ViewOptions {
   RequirePolicy requirePolicy = RequirePolicy::Keep;
   std::vector<Cut> cuts;
+  // ld links every member it extracts, whether or not live code reaches it,
+  // and that member's table entries run whenever their table is iterated
+  // (iPXE's NIC drivers reach the image this way: a -u root's references pull
+  // in the bus code that iterates the driver table). Pruning decides on this
+  // view, because its relink's extraction decides membership.
+  bool everyLoadedObjectIsLinked = false;
 };
 
 constexpr uint32_t kNoEdge = ~0u;

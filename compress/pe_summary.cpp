@@ -1,22 +1,61 @@
 #include "compress/pe_summary.h"
 
 #include <algorithm>
+#include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Object/Binary.h>
 #include <llvm/Object/COFF.h>
+#include <llvm/Support/Endian.h>
 
 #include "compress/error.h"
 
 namespace romfit::pe {
 
+// LLVM 14 resolves every data directory through the section table, but the
+// PE format lets a directory live in the headers, and iPXE's elf2efi puts its
+// debug directory there. Such a PE is read through a copy with that one
+// directory entry cleared; nothing the summary reports depends on it.
+static std::optional<std::vector<uint8_t>> withoutHeaderDebugDirectory(llvm::ArrayRef<uint8_t> pe) {
+  using namespace llvm::support::endian;
+  if (pe.size() < 0x40)
+    return std::nullopt;
+  uint64_t header = read32le(pe.data() + 0x3c);
+  uint64_t optional = header + 24;
+  if (optional + 2 > pe.size())
+    return std::nullopt;
+  bool plus = read16le(pe.data() + optional) == 0x20b;
+  uint64_t countOffset = optional + (plus ? 108 : 92);
+  uint64_t headersSizeOffset = optional + 60;
+  if (countOffset + 4 > pe.size())
+    return std::nullopt;
+  uint32_t count = read32le(pe.data() + countOffset);
+  uint32_t sizeOfHeaders = read32le(pe.data() + headersSizeOffset);
+  constexpr uint32_t kDebugDirectory = 6;
+  uint64_t entry = countOffset + 4 + 8 * uint64_t(kDebugDirectory);
+  if (count <= kDebugDirectory || entry + 8 > pe.size())
+    return std::nullopt;
+  uint32_t rva = read32le(pe.data() + entry);
+  if (rva == 0 || rva >= sizeOfHeaders)
+    return std::nullopt;
+  std::vector<uint8_t> copy(pe.begin(), pe.end());
+  std::fill(copy.begin() + entry, copy.begin() + entry + 8, 0);
+  return copy;
+}
+
 llvm::Expected<Summary> summarize(llvm::ArrayRef<uint8_t> pe) {
   llvm::MemoryBufferRef buffer(
       llvm::StringRef(reinterpret_cast<const char *>(pe.data()), pe.size()), "EFI driver");
   auto binary = llvm::object::createBinary(buffer);
-  if (!binary)
+  if (!binary) {
+    if (auto copy = withoutHeaderDebugDirectory(pe)) {
+      llvm::consumeError(binary.takeError());
+      return summarize(*copy);
+    }
     return makeError("not a PE/COFF file: {}", llvm::toString(binary.takeError()));
+  }
   auto *coff = llvm::dyn_cast<llvm::object::COFFObjectFile>(binary->get());
   if (!coff)
     return makeError("not a PE/COFF file");

@@ -37,6 +37,15 @@ std::string generateStubSource(const StubPlan &plan) {
     source += "\n";
   for (const std::string &symbol : plan.absentSymbols)
     source += fmt::format("__asm__(\".weak {0}\\n\\t.hidden {0}\\n\\t.set {0}, 0\");\n", symbol);
+  // REQUIRE as iPXE writes it: an R_*_NONE relocation from a kept table
+  // section makes ld extract the member; BFD_RELOC_NONE is every target's.
+  if (!plan.requiredSymbols.empty()) {
+    source += "\n__asm__(\".section \\\".tbl.requiring_symbols\\\", \\\"a\\\"\\n\"\n"
+              "        \"romfit_requiring:\\t.byte 0\\n\"\n";
+    for (const std::string &symbol : plan.requiredSymbols)
+      source += fmt::format("        \"\\t.reloc romfit_requiring, BFD_RELOC_NONE, {}\\n\"\n", symbol);
+    source += "        \"\\t.previous\");\n";
+  }
   return source;
 }
 

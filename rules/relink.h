@@ -27,7 +27,8 @@ llvm::Expected<std::vector<uint8_t>> writePrunedArchive(llvm::ArrayRef<ArchiveEn
 
 struct StubPlan {
   std::vector<StubRule> functions;
-  std::vector<std::string> absentSymbols;  // REQUIREd by kept objects, provided by dropped ones
+  std::vector<std::string> absentSymbols;    // REQUIREd by kept objects, provided by dropped ones
+  std::vector<std::string> requiredSymbols;  // REQUIREd by the stub: members kept back
 };
 
 std::string generateStubSource(const StubPlan &plan);

@@ -82,6 +82,15 @@ public:
       pendingReasonLine = number;
       return llvm::Error::success();
     }
+    if (keyword == "driver-tables") {
+      if (words.size() < 2)
+        return error("driver-tables needs at least one table name");
+      for (llvm::StringRef table : llvm::ArrayRef<llvm::StringRef>(words).drop_front())
+        rules.driverTables.push_back(table.str());
+      reasonTarget = &rules.driverTablesReason;
+      pendingReasonLine = number;
+      return llvm::Error::success();
+    }
     if (keyword == "cut") {
       if (words.size() < 2)
         return error("cut needs FROM->TO or SYMBOL");
@@ -103,7 +112,7 @@ public:
       pendingReasonLine = number;
       return llvm::Error::success();
     }
-    return error("unknown rule '{}' (description, applies-to, require-policy, cut)",
+    return error("unknown rule '{}' (description, applies-to, require-policy, driver-tables, cut)",
                  keyword.str());
   }
 

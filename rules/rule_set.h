@@ -30,6 +30,10 @@ struct RuleSet {
   std::vector<std::string> appliesTo;  // image kinds: "efi", "legacy"
   RequireRule require = RequireRule::Keep;
   std::string requireReason;
+  // Under table-consumers: the iterated tables whose feeders a driver keeps.
+  // Empty: every table live code iterates.
+  std::vector<std::string> driverTables;
+  std::string driverTablesReason;
   std::vector<CutRule> cuts;
 
   bool appliesToKind(llvm::StringRef kind) const;

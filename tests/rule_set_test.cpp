@@ -41,7 +41,7 @@ TEST(RuleSet, ErrorsNameFileAndLine) {
   EXPECT_EQ(parseError("cut a->b\n"),
             "test.rules:1: this rule has no 'why:' line; every rule must give its reason");
   EXPECT_EQ(parseError("cut a->b\n  why: ok\nfrobnicate x\n"),
-            "test.rules:3: unknown rule 'frobnicate' (description, applies-to, require-policy, cut)");
+            "test.rules:3: unknown rule 'frobnicate' (description, applies-to, require-policy, driver-tables, cut)");
   EXPECT_EQ(parseError("  why: orphan\n"), "test.rules:1: 'why:' must follow a rule");
   EXPECT_EQ(parseError("require-policy sometimes\n  why: x\n"),
             "test.rules:1: unknown require-policy 'sometimes' (keep, intent-only, table-consumers)");

@@ -1,0 +1,131 @@
+// romfit prune: decides what an efidrv link keeps under a rule set and writes
+// what the relink needs. build.ninja runs it; users run it to see the effect
+// of a rule set on one link.
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/FormatVariadic.h>
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/Path.h>
+
+#include "compress/error.h"
+#include "compress/file_io.h"
+#include "driver/analysis_options.h"
+#include "driver/command.h"
+#include "rules/prune.h"
+
+namespace romfit::driver {
+namespace {
+
+llvm::json::Value decisionJson(const rules::PruneDecision &decision, const rules::RuleSet &rules) {
+  llvm::json::Array members, dropped, kept, stubs;
+  for (const rules::PrunedMember &member : decision.members)
+    members.push_back(member.name);
+  for (const rules::DroppedRequire &require : decision.droppedRequires)
+    dropped.push_back(llvm::json::Object{{"symbol", require.symbol}, {"required_by", require.requiredBy}});
+  for (const rules::PruneDecision::KeptRequire &require : decision.keptRequires)
+    kept.push_back(llvm::json::Object{{"symbol", require.symbol}, {"table", require.table}});
+  for (const rules::StubRule &stub : decision.stubs.functions)
+    stubs.push_back(llvm::json::Object{{"symbol", stub.symbol}, {"returns", stub.returnValue}});
+  return llvm::json::Object{
+      {"rules", rules.path},
+      {"archive", decision.archivePath},
+      {"members_before", int64_t(decision.membersBefore)},
+      {"members_after", int64_t(decision.members.size())},
+      {"bytes_before", int64_t(decision.bytesBefore)},
+      {"bytes_after", int64_t(decision.bytesAfter)},
+      {"iterations", int64_t(decision.iterations)},
+      {"stubs", std::move(stubs)},
+      {"dropped_requires", std::move(dropped)},
+      {"kept_requires", std::move(kept)},
+      {"members", std::move(members)},
+  };
+}
+
+llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
+  auto rulesPath = arguments.get("--rules");
+  auto outDir = arguments.get("--out-dir");
+  if (!rulesPath || !outDir)
+    return makeError("'romfit prune' needs --rules FILE and --out-dir DIR");
+  auto rules = rules::loadRuleSet(*rulesPath);
+  if (!rules)
+    return rules.takeError();
+  std::string directory = arguments.get("--directory").value_or(".");
+  auto decision = rules::decidePrune(arguments.linkerCommand, directory, *rules);
+  if (!decision)
+    return decision.takeError();
+
+  // The archive's members, by their position, for the pruned archive.
+  std::string archivePath = decision->archivePath;
+  if (!llvm::sys::path::is_absolute(archivePath))
+    archivePath = directory + "/" + archivePath;
+  auto archiveBuffer = readFile(archivePath);
+  if (!archiveBuffer)
+    return archiveBuffer.takeError();
+  auto archive = llvm::object::Archive::create((*archiveBuffer)->getMemBufferRef());
+  if (!archive)
+    return withContext(archive.takeError(), archivePath);
+  std::vector<llvm::MemoryBufferRef> byIndex;
+  llvm::Error error = llvm::Error::success();
+  for (const llvm::object::Archive::Child &child : (*archive)->children(error)) {
+    auto buffer = child.getMemoryBufferRef();
+    if (!buffer)
+      return withContext(buffer.takeError(), archivePath);
+    byIndex.push_back(*buffer);
+  }
+  if (error)
+    return withContext(std::move(error), archivePath);
+  std::vector<rules::ArchiveEntry> entries;
+  for (const rules::PrunedMember &member : decision->members) {
+    if (member.archiveIndex >= byIndex.size())
+      return makeError("{}: member {} is not in the archive", archivePath, member.name);
+    entries.push_back({member.name, byIndex[member.archiveIndex]});
+  }
+  auto pruned = rules::writePrunedArchive(entries);
+  if (!pruned)
+    return pruned.takeError();
+
+  if (std::error_code ec = llvm::sys::fs::create_directories(*outDir))
+    return makeError("{}: cannot create: {}", *outDir, ec.message());
+  std::string json;
+  llvm::raw_string_ostream stream(json);
+  stream << llvm::formatv("{0:2}", decisionJson(*decision, *rules)) << "\n";
+  stream.flush();
+  for (auto [name, contents] :
+       {std::pair<std::string, std::string>{"stub.c", rules::generateStubSource(decision->stubs)},
+        {"prune.json", json}})
+    if (llvm::Error error = writeFileAtomically(*outDir + "/" + name, contents))
+      return error;
+  if (llvm::Error error = writeFileAtomically(*outDir + "/pruned.a", *pruned))
+    return error;
+
+  fmt::print("{}: {} -> {} members, {} -> {} B kept by ld; {} REQUIREs dropped, {} kept, "
+             "{} stubs ({} rounds)\n",
+             decision->archivePath, decision->membersBefore, decision->members.size(),
+             decision->bytesBefore, decision->bytesAfter, decision->droppedRequires.size(),
+             decision->keptRequires.size(), decision->stubs.functions.size(),
+             decision->iterations);
+  return kExitOk;
+}
+
+RegisterCommand registration{
+    CommandSpec{
+        "prune",
+        "choose the members an efidrv link keeps under a rule set; write stub.c, pruned.a, prune.json",
+        "--rules FILE --out-dir DIR [-C DIR] -- LDCMD...",
+        "Cut targets get weak stubs and config REQUIREs the rule set drops become weak\n"
+        "absent symbols (stub.c); GNU ld's archive extraction, modelled on the link with\n"
+        "those symbols defined, gives the members (pruned.a, in archive order).\n"
+        "Under 'require-policy table-consumers' a dropped REQUIRE is taken back while its\n"
+        "member feeds a linker table that live code iterates.",
+        {
+            {{"--rules"}, "FILE", "the rule set (see docs/rules.md)"},
+            {{"--out-dir"}, "DIR", "where stub.c, pruned.a and prune.json go"},
+            {{"-C", "--directory"}, "DIR", "the directory the link command runs in"},
+        },
+        0,
+        0,
+        /*takesLinkerCommand=*/true,
+    },
+    runPrune};
+
+} // namespace
+} // namespace romfit::driver

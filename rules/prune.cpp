@@ -1,0 +1,219 @@
+#include "rules/prune.h"
+
+#include <map>
+#include <set>
+
+#include <llvm/Support/Path.h>
+
+#include "compress/error.h"
+
+namespace romfit::rules {
+
+using namespace analysis;
+
+Argv withDefinitions(const Argv &link, const std::vector<std::string> &symbols) {
+  Argv extended = link;
+  for (const std::string &symbol : symbols)
+    extended.insert(extended.end(), {"--defsym", symbol + "=0"});
+  return extended;
+}
+
+namespace {
+
+llvm::Expected<std::unique_ptr<LinkAnalysis>> analyse(const Argv &link, llvm::StringRef directory) {
+  auto command = parseLinkCommand(llvm::ArrayRef<std::string>(link));
+  if (!command)
+    return command.takeError();
+  command->directory = directory.str();
+  return analyseLink(std::move(*command));
+}
+
+llvm::StringRef memberFileName(const LoadedObject &object) {
+  llvm::StringRef name = object.displayName;
+  if (name.endswith(")") && name.contains('('))
+    name = name.drop_back().split('(').second;
+  return llvm::sys::path::filename(name);
+}
+
+// iPXE's config objects (config.o, config_efi.o, config_pci.o, ...) REQUIRE
+// what the full iPXE binary is configured to contain.
+bool isConfigObject(const LoadedObject &object) {
+  llvm::StringRef name = memberFileName(object);
+  return name.startswith("config") && name.endswith(".o");
+}
+
+uint64_t keptBytes(const LinkAnalysis &analysis) {
+  uint64_t bytes = 0;
+  for (NodeId node = 0; node < analysis.graph.nodes.size(); ++node) {
+    const Node &candidate = analysis.graph.nodes[node];
+    if (candidate.kind == NodeKind::Section && (candidate.flags & 2 /*SHF_ALLOC*/) &&
+        analysis.linker.isLive(node))
+      bytes += candidate.size;
+  }
+  return bytes;
+}
+
+size_t archiveMembers(const LinkAnalysis &analysis) {
+  size_t count = 0;
+  for (const LoadedObject &object : analysis.link.objects)
+    count += object.memberIndex.has_value();
+  return count;
+}
+
+// Tables a member puts entries into, by name.
+std::set<std::string> tablesFedBy(const LinkAnalysis &analysis, int32_t object) {
+  std::set<std::string> tables;
+  for (NodeId section : analysis.graph.sectionNodes[object]) {
+    if (section == kNoNode)
+      continue;
+    const Node &node = analysis.graph.nodes[section];
+    if (node.isTableEntry())
+      tables.insert(analysis.graph.nodes[node.table].name.str());
+  }
+  return tables;
+}
+
+} // namespace
+
+llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef directory,
+                                          const RuleSet &rules) {
+  auto original = analyse(link, directory);
+  if (!original)
+    return original.takeError();
+  PruneDecision decision;
+  decision.membersBefore = archiveMembers(**original);
+  decision.bytesBefore = keptBytes(**original);
+
+  // Cuts must name symbols the link has, and each cut's target needs a stub,
+  // or the relink would leave the reference undefined.
+  for (const CutRule &cut : rules.cuts) {
+    auto parsed = parseCut((*original)->graph, cut.cut);
+    if (!parsed)
+      return withContext(parsed.takeError(), fmt::format("{}:{}", rules.path, cut.line));
+    llvm::StringRef target = llvm::StringRef(cut.cut).rsplit("->").second;
+    if (target.empty())
+      target = cut.cut;
+    bool stubbed = llvm::any_of(cut.stubs, [&](const StubRule &s) { return s.symbol == target; });
+    if (!stubbed)
+      return makeError("{}:{}: cut '{}' leaves '{}' undefined in the relink; add 'stub {}' to "
+                       "the rule",
+                       rules.path, cut.line, cut.cut, target.str(), target.str());
+    decision.stubs.functions.insert(decision.stubs.functions.end(), cut.stubs.begin(),
+                                    cut.stubs.end());
+  }
+
+  // Which archive the relink replaces: the one the link extracts from.
+  for (const LoadedObject &object : (*original)->link.objects)
+    if (object.memberIndex) {
+      decision.archivePath = (*original)->inputs->files[object.inputIndex].path;
+      break;
+    }
+  if (decision.archivePath.empty())
+    return makeError("the link extracts nothing from an archive; there is nothing to prune");
+
+  // Config objects' REQUIREs are what the rule set may drop.
+  std::vector<std::pair<std::string, std::string>> configRequires;  // symbol, config member
+  std::set<std::string> seen;
+  const LinkGraph &graph = (*original)->graph;
+  for (size_t object = 0; object < (*original)->link.objects.size(); ++object) {
+    const LoadedObject &requirer = (*original)->link.objects[object];
+    if (!isConfigObject(requirer))
+      continue;
+    for (const Edge &edge : graph.outEdges(graph.objectNodes[object]))
+      if (edge.kind == EdgeKind::Require && seen.insert(edge.symbol.str()).second)
+        configRequires.emplace_back(edge.symbol.str(), memberFileName(requirer).str());
+  }
+
+  // Members of the full link that feed a table, with the obj_ symbol that
+  // makes ld extract each (what a REQUIRE_OBJECT names).
+  struct Feeder { std::string member, symbol; std::set<std::string> tables; };
+  std::vector<Feeder> feeders;
+  for (size_t object = 0; object < (*original)->link.objects.size(); ++object) {
+    const LoadedObject &loaded = (*original)->link.objects[object];
+    if (!loaded.memberIndex)
+      continue;
+    std::set<std::string> tables = tablesFedBy(**original, int32_t(object));
+    if (tables.empty())
+      continue;
+    std::string provided;
+    for (const auto &entry : (*original)->link.symbols)
+      if (entry.getKey().startswith("obj_") && entry.getValue().definingObject == int32_t(object) &&
+          entry.getValue().state == GlobalSymbol::State::Defined)
+        provided = entry.getKey().str();
+    if (!provided.empty())
+      feeders.push_back({memberFileName(loaded).str(), provided, std::move(tables)});
+  }
+  auto countsAsDriverTable = [&](const std::string &table) {
+    return rules.driverTables.empty() ||
+           llvm::is_contained(rules.driverTables, table);
+  };
+
+  // Drop config's REQUIREs (unless the policy keeps them), then keep back,
+  // until nothing changes, each member of the full link that the pruned link
+  // lacks and that feeds a driver table the pruned link iterates. A kept
+  // member is REQUIREd from the stub object, as config would have.
+  std::map<std::string, std::string> keptMembers;  // obj_ symbol -> table that justified it
+  std::unique_ptr<LinkAnalysis> current;
+  for (;;) {
+    ++decision.iterations;
+    std::vector<std::string> defined;
+    for (const StubRule &stub : decision.stubs.functions)
+      defined.push_back(stub.symbol);
+    if (rules.require != RequireRule::Keep)
+      for (const auto &[symbol, requirer] : configRequires)
+        if (!keptMembers.count(symbol))
+          defined.push_back(symbol);
+    Argv modelled = withDefinitions(link, defined);
+    for (const auto &kept : keptMembers)
+      modelled.insert(modelled.end(), {"-u", kept.first});
+    auto pruned = analyse(modelled, directory);
+    if (!pruned)
+      return pruned.takeError();
+    current = std::move(*pruned);
+    if (rules.require != RequireRule::TableConsumers)
+      break;
+    ViewOptions options;
+    options.everyLoadedObjectIsLinked = true;
+    Liveness live = current->reachable(options);
+    std::set<std::string> loaded;
+    for (const LoadedObject &object : current->link.objects)
+      if (object.memberIndex)
+        loaded.insert(memberFileName(object).str());
+    bool changed = false;
+    for (const Feeder &feeder : feeders) {
+      if (loaded.count(feeder.member) || keptMembers.count(feeder.symbol))
+        continue;
+      for (const std::string &table : feeder.tables) {
+        auto node = current->graph.tableNodes.find(table);
+        if (countsAsDriverTable(table) && node != current->graph.tableNodes.end() &&
+            live.isLive(node->second)) {
+          keptMembers[feeder.symbol] = table;
+          changed = true;
+          break;
+        }
+      }
+    }
+    if (!changed)
+      break;
+  }
+
+  for (const auto &[symbol, requirer] : configRequires)
+    if (rules.require != RequireRule::Keep && !keptMembers.count(symbol)) {
+      decision.droppedRequires.push_back({symbol, requirer});
+      decision.stubs.absentSymbols.push_back(symbol);
+    }
+  for (const auto &[symbol, table] : keptMembers) {
+    decision.keptRequires.push_back({symbol, table});
+    decision.stubs.requiredSymbols.push_back(symbol);
+  }
+  for (const LoadedObject &object : current->link.objects)
+    if (object.memberIndex)
+      decision.members.push_back({memberFileName(object).str(), *object.memberIndex});
+  llvm::sort(decision.members, [](const PrunedMember &a, const PrunedMember &b) {
+    return a.archiveIndex < b.archiveIndex;
+  });
+  decision.bytesAfter = keptBytes(*current);
+  return decision;
+}
+
+} // namespace romfit::rules

@@ -1,0 +1,54 @@
+#pragma once
+// Choosing what an efidrv link keeps under a rule set, the way the relink
+// will actually behave: cut targets and dropped REQUIREs become definitions
+// (weak stubs in the relink, --defsym here), and GNU ld's own archive
+// extraction, modelled by the analysis engine, decides the members.
+#include <string>
+#include <vector>
+
+#include <llvm/Support/Error.h>
+
+#include "analysis/link_analysis.h"
+#include "rules/link_recipe.h"
+#include "rules/relink.h"
+#include "rules/rule_set.h"
+
+namespace romfit::rules {
+
+struct DroppedRequire {
+  std::string symbol;       // obj_X
+  std::string requiredBy;   // the config member that REQUIREs it
+};
+
+struct PrunedMember {
+  std::string name;        // member name inside the archive, e.g. intel.o
+  uint32_t archiveIndex;   // position in the original archive
+};
+
+struct PruneDecision {
+  std::string archivePath;                // the archive the link searched
+  StubPlan stubs;
+  std::vector<DroppedRequire> droppedRequires;
+  struct KeptRequire {
+    std::string symbol;
+    std::string table;  // the iterated table its member feeds; empty under 'keep'
+  };
+  std::vector<KeptRequire> keptRequires;
+  std::vector<PrunedMember> members;      // what the relink extracts, in archive order
+  size_t membersBefore = 0;
+  uint64_t bytesBefore = 0;               // allocated bytes ld keeps, unpruned
+  uint64_t bytesAfter = 0;                // the same for the relink
+  unsigned iterations = 0;
+};
+
+// `link` is the recipe's ld command (program first); `directory` where it
+// runs. Errors: a rule naming a symbol the link does not have, a cut whose
+// target has no stub (the relink would leave it undefined), a link that
+// searches no archive.
+llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef directory,
+                                          const RuleSet &rules);
+
+// The same link with extra --defsym NAME=0 definitions.
+Argv withDefinitions(const Argv &link, const std::vector<std::string> &symbols);
+
+} // namespace romfit::rules
