@@ -105,6 +105,7 @@ llvm::Expected<int> runVerify(const ParsedArguments &arguments) {
   boot::BootCheckRequest request;
   request.romPath = rom;
   request.nicModel = arguments.get("--nic").value_or("e1000");
+  request.expectedLines = arguments.getAll("--expect");
   auto firmwares = boot::parseFirmwareSelection(arguments.get("--firmware").value_or("both"));
   if (!firmwares)
     return firmwares.takeError();
@@ -160,6 +161,7 @@ RegisterCommand registration{
         {
             {{"--boot"}, "", "boot the ROM in QEMU"},
             {{"--nic"}, "MODEL", "QEMU NIC device for the ROM (default e1000)"},
+            {{"--expect"}, "LINE", "a line every firmware must show, instead of iPXE's (repeatable)", true},
             {{"--firmware"}, "NAME", "seabios, ovmf or both (default both)"},
             {{"--timeout"}, "SECONDS", "give up on each firmware after this long (default 60)"},
             {{"--accel"}, "NAME",

@@ -251,7 +251,8 @@ static bool containsAny(llvm::StringRef text, const std::vector<std::string> &ne
 
 static llvm::Expected<FirmwareBootResult> bootOnce(const BootTools &tools,
                                                    const QemuBootSetup &setup,
-                                                   std::chrono::milliseconds timeout) {
+                                                   std::chrono::milliseconds timeout,
+                                                   const std::vector<std::string> &expectedLines) {
   auto scratch = ScratchDirectory::create("romfit-boot");
   if (!scratch)
     return scratch.takeError();
@@ -263,6 +264,8 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const BootTools &tools,
   result.firmware = setup.firmware;
   result.qemuCommand = buildQemuCommand(tools, setup, files);
   ConsoleExpectations expectations = consoleExpectations(setup.firmware);
+  if (!expectedLines.empty())
+    expectations.requiredLines = expectedLines;
   for (const std::string &line : expectations.requiredLines)
     result.expectedLines.push_back({line, false});
 
@@ -363,7 +366,7 @@ llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools
   std::vector<FirmwareBootResult> results;
   for (Firmware firmware : validated->firmwares) {
     QemuBootSetup setup{firmware, validated->romPath, validated->nicModel};
-    auto result = bootOnce(tools, setup, validated->timeout);
+    auto result = bootOnce(tools, setup, validated->timeout, validated->expectedLines);
     if (!result)
       return result.takeError();
     results.push_back(std::move(*result));

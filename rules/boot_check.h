@@ -115,6 +115,9 @@ struct BootCheckRequest {
   std::string nicModel = "e1000";
   std::vector<Firmware> firmwares{Firmware::SeaBios, Firmware::Ovmf};
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // per firmware
+  // When set, the lines every firmware must show instead of iPXE's and
+  // OVMF's (for ROMs that are not iPXE, such as the test fixture's driver).
+  std::vector<std::string> expectedLines;
 };
 
 // Checks what can be checked without QEMU: the ROM is a readable file (its

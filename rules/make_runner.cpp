@@ -29,7 +29,8 @@ namespace {
 // each new line as it is.
 class Progress {
 public:
-  explicit Progress(bool quiet) : quiet_(quiet), terminal_(::isatty(STDOUT_FILENO)) {}
+  Progress(llvm::StringRef label, bool quiet)
+      : label_(label.str()), quiet_(quiet), terminal_(::isatty(STDOUT_FILENO)) {}
   ~Progress() { finish(); }
 
   void update(llvm::StringRef output) {
@@ -47,10 +48,10 @@ public:
         std::string text = line.trim().str();
         if (text.size() > 76)
           text = text.substr(0, 73) + "...";
-        fmt::print("\r\033[K  make: {}", text);
+        fmt::print("\r\033[K  {}: {}", label_, text);
         live_ = true;
       } else {
-        fmt::print("  make: {}\n", line.rtrim().str());
+        fmt::print("  {}: {}\n", label_, line.rtrim().str());
       }
     }
     std::fflush(stdout);
@@ -64,6 +65,7 @@ public:
   }
 
 private:
+  std::string label_;
   bool quiet_;
   bool terminal_;
   bool live_ = false;
@@ -85,22 +87,17 @@ std::string tail(llvm::StringRef text, size_t lines) {
 
 } // namespace
 
-llvm::Expected<std::string> runMake(const MakeInvocation &invocation) {
-  auto make = findMake();
-  if (!make)
-    return make.takeError();
-  std::vector<std::string> command{*make, "-C", invocation.directory};
-  command.insert(command.end(), invocation.arguments.begin(), invocation.arguments.end());
-
-  auto scratch = ScratchDirectory::create("romfit-make");
+llvm::Expected<std::string> runWithProgress(const std::vector<std::string> &command,
+                                            llvm::StringRef label, bool quiet) {
+  auto scratch = ScratchDirectory::create("romfit-" + label.str());
   if (!scratch)
     return scratch.takeError();
-  std::string log = scratch->path() + "/make.log";
+  std::string log = scratch->path() + "/output.log";
   auto process = ChildProcess::start(command, log, log);
   if (!process)
     return process.takeError();
 
-  Progress progress(invocation.quiet);
+  Progress progress(label, quiet);
   GrowingFile output(log);
   std::optional<int> status;
   while (!(status = process->exitStatus())) {
@@ -112,9 +109,18 @@ llvm::Expected<std::string> runMake(const MakeInvocation &invocation) {
   progress.update(output.text() + "\n");
   progress.finish();
   if (*status != 0)
-    return makeError("make failed (exit status {}): {}\n--- last lines of its output ---\n{}",
-                     *status, joinCommand(command), tail(output.text(), 20));
+    return makeError("{} failed (exit status {}): {}\n--- last lines of its output ---\n{}",
+                     label.str(), *status, joinCommand(command), tail(output.text(), 20));
   return output.text();
+}
+
+llvm::Expected<std::string> runMake(const MakeInvocation &invocation) {
+  auto make = findMake();
+  if (!make)
+    return make.takeError();
+  std::vector<std::string> command{*make, "-C", invocation.directory};
+  command.insert(command.end(), invocation.arguments.begin(), invocation.arguments.end());
+  return runWithProgress(command, "make", invocation.quiet);
 }
 
 } // namespace romfit::rules

@@ -22,4 +22,9 @@ llvm::Expected<std::string> findMake();
 // Returns make's combined output.
 llvm::Expected<std::string> runMake(const MakeInvocation &invocation);
 
+// Runs any build tool the same way: progress lines prefixed with `label`,
+// and on failure an error with the command and the tail of its output.
+llvm::Expected<std::string> runWithProgress(const std::vector<std::string> &command,
+                                            llvm::StringRef label, bool quiet);
+
 } // namespace romfit::rules

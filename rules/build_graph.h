@@ -1,0 +1,42 @@
+#pragma once
+// The build.ninja that `romfit build` writes: per ROM and EFI image, prune,
+// stub compile, pruned and unpruned links, conversion with the tree's own
+// elf2efi; per ROM, the pruned and unpruned packs. Inputs are the files make
+// produced, so a second build with nothing changed runs nothing, and a
+// touched object re-runs only what depends on it.
+#include <string>
+#include <vector>
+
+#include <llvm/Support/Error.h>
+
+#include "rules/ipxe_targets.h"
+#include "rules/link_recipe.h"
+
+namespace romfit::rules {
+
+struct ImageBuild {
+  ImageKind kind;
+  LinkRecipe recipe;  // EFI images only; links with stable build symbols
+};
+
+struct RomBuild {
+  std::string romId;
+  std::vector<ImageBuild> images;  // in ROM order
+};
+
+struct BuildGraphInputs {
+  std::string romfit;     // absolute path of the romfit executable
+  std::string sourceDir;  // absolute: where make and the link commands run
+  std::string outDir;     // absolute
+  std::string rulesPath;  // absolute
+  std::vector<RomBuild> roms;
+};
+
+// Where things land under OUTDIR.
+std::string imageDir(const BuildGraphInputs &inputs, const RomBuild &rom, const ImageKind &kind);
+std::string prunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom);
+std::string unprunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom);
+
+llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs);
+
+} // namespace romfit::rules

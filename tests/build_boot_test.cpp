@@ -1,0 +1,55 @@
+// ctest-labels: boot
+// The boot proof for romfit build: the pruned fixture driver still starts
+// under OVMF, and a rule set that loses the driver's table consumer links
+// cleanly but is caught by the boot check.
+#include <gtest/gtest.h>
+
+#include "tests/build_fixture.h"
+
+namespace romfit {
+namespace {
+
+using testing::runRomfit;
+
+const char *kDriverLine = "minipxe: driver for 8086:100e started";
+
+TEST(BuildBoot, PrunedFixtureDriverStartsUnderOvmf) {
+  std::string scratch = testing::makeScratchDir("build-boot");
+  std::string tree = testing::copyMinipxe(scratch);
+  auto build = runRomfit(testing::minipxeBuild(tree, scratch + "/out"));
+  ASSERT_EQ(build.status, 0) << build.out << build.err;
+  for (const char *rom : {"8086100e.rom", "8086100e.unpruned.rom"}) {
+    auto verify = runRomfit({"verify", "--boot", scratch + "/out/" + rom, "--firmware", "ovmf",
+                             "--expect", kDriverLine});
+    EXPECT_EQ(verify.status, 0) << rom << "\n" << verify.out << verify.err;
+  }
+  // build --verify runs the same check (SeaBIOS would not show the EFI line).
+  auto verified = runRomfit({"build", "--ipxe", tree, "--config", "qemu", "--rom", "8086100e",
+                             "--image", "efi:x86_64", "-o", scratch + "/efi-only", "--verify",
+                             "--expect", kDriverLine});
+  EXPECT_EQ(verified.status, 0) << verified.out << verified.err;
+  EXPECT_NE(verified.out.find("verify 8086100e ovmf: PASS"), std::string::npos) << verified.out;
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+TEST(BuildBoot, LosingTheDriverTableLinksButFailsTheBootCheck) {
+  std::string scratch = testing::makeScratchDir("build-trap");
+  std::string tree = testing::copyMinipxe(scratch);
+  std::string rules = scratch + "/no-driver-table.rules";
+  std::ofstream(rules) << "cut efi_snp_load_file->ipxe stub ipxe=-1\n  why: as the default\n"
+                          "require-policy table-consumers\n  why: as the default\n"
+                          "driver-tables pci_drivers\n  why: efi_drivers left out on purpose\n";
+  auto arguments = testing::minipxeBuild(tree, scratch + "/out");
+  arguments.insert(arguments.end(), {"--rules", rules});
+  auto build = runRomfit(arguments);
+  ASSERT_EQ(build.status, 0) << build.out << build.err;
+  EXPECT_FALSE(testing::membersInMap(scratch + "/out/8086100e/efi-x86_64/pruned.map")
+                   .count("efi_snp.o"));
+  auto verify = runRomfit({"verify", "--boot", scratch + "/out/8086100e.rom", "--firmware",
+                           "ovmf", "--expect", kDriverLine});
+  EXPECT_EQ(verify.status, 1) << verify.out << verify.err;
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+} // namespace
+} // namespace romfit

@@ -1,0 +1,109 @@
+// romfit build end to end on the minipxe fixture: make, make's dry run,
+// build.ninja, prune, stub, relink, elf2efi, pack, the budget check.
+#include <gtest/gtest.h>
+#include <llvm/Support/FileSystem.h>
+
+#include "tests/build_fixture.h"
+
+namespace romfit {
+namespace {
+
+using testing::runRomfit;
+
+class BuildCommandTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    scratch = testing::makeScratchDir("build");
+    tree = testing::copyMinipxe(scratch);
+    ASSERT_FALSE(tree.empty());
+    out = scratch + "/out";
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(scratch); }
+  uint64_t size(const std::string &path) {
+    uint64_t bytes = 0;
+    llvm::sys::fs::file_size(path, bytes);
+    return bytes;
+  }
+  std::string scratch, tree, out;
+};
+
+TEST_F(BuildCommandTest, PrunesTheFixtureAndANoOpRebuildRunsNothing) {
+  auto first = runRomfit(testing::minipxeBuild(tree, out));
+  ASSERT_EQ(first.status, 0) << first.out << first.err;
+  std::string pruned = out + "/8086100e.rom", unpruned = out + "/8086100e.unpruned.rom";
+  ASSERT_TRUE(testing::fileExists(pruned) && testing::fileExists(unpruned));
+  EXPECT_LT(size(pruned), size(unpruned));
+  EXPECT_LT(size(out + "/8086100e/efi-x86_64/pruned.efidrv"),
+            size(out + "/8086100e/efi-x86_64/unpruned.efidrv") / 4);
+
+  // ld's own map of the relink is the oracle for what prune chose.
+  std::string dir = out + "/8086100e/efi-x86_64";
+  std::set<std::string> chosen = testing::membersInPruneJson(dir + "/prune.json");
+  std::set<std::string> linked = testing::membersInMap(dir + "/pruned.map");
+  EXPECT_EQ(chosen, linked);
+  EXPECT_TRUE(linked.count("efi_snp.o")) << "the SNP driver is reached only through config";
+  for (const char *bootStack : {"autoboot.o", "shell.o", "script.o", "dhcp.o", "sha256.o"})
+    EXPECT_FALSE(linked.count(bootStack)) << bootStack;
+  EXPECT_TRUE(testing::membersInMap(dir + "/unpruned.map").count("autoboot.o"));
+
+  auto second = runRomfit(testing::minipxeBuild(tree, out));
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_NE(second.out.find("ninja: no work to do."), std::string::npos) << second.out;
+
+  // A touched EFI object re-runs the EFI chain, nothing is rebuilt twice.
+  ASSERT_EQ(testing::runProgram("touch", {tree + "/interface/efi/efi_snp.c"}).status, 0);
+  auto third = runRomfit(testing::minipxeBuild(tree, out));
+  ASSERT_EQ(third.status, 0) << third.err;
+  EXPECT_NE(third.out.find("PRUNE bin-x86_64-efi/8086100e.efidrv"), std::string::npos) << third.out;
+}
+
+TEST_F(BuildCommandTest, OverBudgetExitsOneNamingTheExcess) {
+  auto arguments = testing::minipxeBuild(tree, out);
+  arguments.insert(arguments.end(), {"--budget", "1024"});
+  auto result = runRomfit(arguments);
+  EXPECT_EQ(result.status, 1) << result.out << result.err;
+  EXPECT_NE(result.err.find("over the 1,024 B budget"), std::string::npos) << result.err;
+}
+
+TEST_F(BuildCommandTest, BadInputIsNamedAndExitsTwo) {
+  struct Case {
+    std::vector<std::string> arguments;
+    std::string expected;
+  };
+  std::string rules = scratch + "/bad.rules";
+  std::ofstream(rules) << "cut efi_snp_load_file->no_such_symbol stub no_such_symbol\n"
+                          "  why: a test\n";
+  std::vector<Case> cases = {
+      {{"build", "--ipxe", scratch + "/nowhere", "--rom", "8086100e", "-o", out},
+       "nowhere: no such directory"},
+      {{"build", "--ipxe", scratch, "--rom", "8086100e", "-o", out}, "not an iPXE source tree"},
+      {{"build", "--ipxe", tree, "--rom", "8086", "-o", out}, "'8086' is not a ROM ID"},
+      {{"build", "--ipxe", tree, "--rom", "8086100e", "--image", "efi:arm64", "-o", out},
+       "needs a cross compiler"},
+      {{"build", "--ipxe", tree, "--rom", "8086100e", "--image", "efi:x86_64", "--cross",
+        "nosuch-", "-o", out},
+       "'nosuch-gcc' not found"},
+      {{"build", "--ipxe", tree, "--config", "qemu", "--rom", "8086100e", "--image", "efi:x86_64",
+        "--rules", rules, "-o", out},
+       "no_such_symbol"},
+      {{"build", "--ipxe", tree, "--rom", "8086100e", "--image", "efi:mips", "-o", out},
+       "unknown image 'efi:mips'"},
+  };
+  for (const Case &test : cases) {
+    auto result = runRomfit(test.arguments);
+    EXPECT_EQ(result.status, 2) << test.expected << "\n" << result.out << result.err;
+    EXPECT_NE(result.err.find(test.expected), std::string::npos) << result.err;
+  }
+}
+
+TEST_F(BuildCommandTest, FailingMakeShowsTheCommandAndItsOutput) {
+  std::ofstream(tree + "/core/string.c", std::ios::app) << "\nthis is not C;\n";
+  auto result = runRomfit(testing::minipxeBuild(tree, out));
+  EXPECT_EQ(result.status, 2) << result.out;
+  EXPECT_NE(result.err.find("make failed"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("string.c"), std::string::npos) << result.err;
+  EXPECT_FALSE(testing::fileExists(out + "/8086100e.rom"));
+}
+
+} // namespace
+} // namespace romfit
