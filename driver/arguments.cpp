@@ -55,6 +55,15 @@ llvm::Expected<ParsedArguments> parseArguments(const CommandSpec &spec,
       inlineValue = argument.substr(equals + 1);
     }
     const OptionSpec *option = findOption(spec, name);
+    // -j2, -oOUT: a short option's value may be attached, as make's is.
+    if (!option && argument[1] != '-' && argument.size() > 2) {
+      const OptionSpec *shortOption = findOption(spec, argument.substr(0, 2));
+      if (shortOption && !shortOption->metavar.empty()) {
+        option = shortOption;
+        name = argument.substr(0, 2);
+        inlineValue = argument.substr(2);
+      }
+    }
     if (!option)
       return makeError("unknown option '{}' for 'romfit {}' (see 'romfit {} --help')", name,
                        spec.name, spec.name);
