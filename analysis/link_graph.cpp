@@ -14,6 +14,7 @@ const char *edgeKindName(EdgeKind kind) {
   case EdgeKind::Root: return "root";
   case EdgeKind::Reloc: return "reloc";
   case EdgeKind::Require: return "require";
+  case EdgeKind::Extract: return "extract";
   case EdgeKind::Table: return "table";
   case EdgeKind::Member: return "member";
   case EdgeKind::Keep: return "keep";
@@ -259,6 +260,7 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
 
   llvm::SmallVector<NodeId, 4> targets;
   llvm::DenseSet<std::pair<NodeId, unsigned>> seen;
+  llvm::DenseSet<std::pair<uint32_t, uint32_t>> extracted;  // (object, object)
   for (size_t object = 0; object < link.objects.size(); ++object) {
     const LoadedObject &loaded = link.objects[object];
     NodeId objectNode = graph.objectNodes[object];
@@ -309,6 +311,11 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
             addEdge(from, target.table, EdgeKind::Table, kReachableView, label);
           } else {
             addEdge(from, to, EdgeKind::Reloc, kBothViews, label);
+            int32_t targetObject = target.object;
+            if (targetObject >= 0 && targetObject != int32_t(object) &&
+                extracted.insert({uint32_t(object), uint32_t(targetObject)}).second)
+              addEdge(objectNode, graph.objectNodes[targetObject], EdgeKind::Extract,
+                      kReachableView, label);
           }
         }
       }

@@ -44,6 +44,7 @@ enum class EdgeKind : uint8_t {
   Table,    // a table node to an entry, or a boundary reference to a table
   Member,   // a section to its object: a live section puts its object in the link
   Keep,     // KEEP: root to section (linker), object to section (reachable)
+  Extract,  // an object references another's symbol, so ld links that object (reachable)
 };
 const char *edgeKindName(EdgeKind kind);
 

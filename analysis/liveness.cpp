@@ -38,11 +38,30 @@ static bool isCut(const Edge &edge, const std::vector<Cut> &cuts) {
   return false;
 }
 
+// An object still links another while any one reference between them
+// survives the cuts, as ld extracts a member for any reference.
+static bool someReferenceSurvives(const LinkGraph &graph, const Edge &extract,
+                                  const ViewOptions &options) {
+  int32_t from = graph.nodes[extract.from].object;
+  int32_t to = graph.nodes[extract.to].object;
+  for (NodeId section : graph.sectionNodes[from]) {
+    if (section == kNoNode)
+      continue;
+    for (const Edge &edge : graph.outEdges(section))
+      if (edge.kind == EdgeKind::Reloc && graph.nodes[edge.to].object == to &&
+          !isCut(edge, options.cuts))
+        return true;
+  }
+  return false;
+}
+
 bool followsInReachableView(const LinkGraph &graph, const Edge &edge, const ViewOptions &options) {
   if (!(edge.views & kReachableView))
     return false;
   if (edge.kind == EdgeKind::Require && options.requirePolicy == RequirePolicy::IntentOnly)
     return false;
+  if (edge.kind == EdgeKind::Extract)
+    return options.cuts.empty() || someReferenceSurvives(graph, edge, options);
   return !isCut(edge, options.cuts);
 }
 

@@ -140,6 +140,10 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
     for (const rules::RomBuild &rom : outcome->graph.roms) {
       boot::BootCheckRequest request;
       request.romPath = rules::prunedRomPath(outcome->graph, rom);
+      request.nicModel = arguments.get("--nic").value_or(rules::qemuNicModel(rom.romId));
+      if (request.nicModel.empty())
+        return makeError("no QEMU NIC is known for ROM {}: give --nic MODEL for --verify",
+                         rom.romId);
       request.expectedLines = arguments.getAll("--expect");
       bool hasLegacy = llvm::any_of(rom.images, [](const rules::ImageBuild &i) { return !i.kind.efi; });
       if (!hasLegacy)
@@ -188,6 +192,7 @@ RegisterCommand registration{
             {{"-j"}, "N", "parallel jobs for make and ninja"},
             {{"--verify"}, "", "boot each pruned ROM in QEMU (romfit verify --boot)"},
             {{"--expect"}, "LINE", "with --verify: a line to expect instead of iPXE's", true},
+            {{"--nic"}, "MODEL", "with --verify: the QEMU NIC (default: QEMU's for the ROM ID)"},
             {{"-o", "--output"}, "OUTDIR", "where build.ninja and the outputs go"},
         },
         0,

@@ -60,10 +60,31 @@ llvm::Expected<std::string> findIpxeSourceDir(llvm::StringRef path) {
                    path.str());
 }
 
+namespace {
+struct QemuNic { const char *romId, *device; };
+// QEMU's own pairing of NIC models and iPXE ROMs (its pc-bios/*.rom).
+constexpr QemuNic kQemuNics[] = {
+    {"8086100e", "e1000"},   {"808610d3", "e1000e"},  {"80861209", "i82559er"},
+    {"10500940", "ne2k_pci"}, {"10222000", "pcnet"},  {"10ec8139", "rtl8139"},
+    {"1af41000", "virtio-net-pci"}, {"15ad07b0", "vmxnet3"},
+};
+} // namespace
+
 const std::vector<std::string> &qemuNicRomIds() {
-  static const std::vector<std::string> ids = {"8086100e", "808610d3", "80861209", "10500940",
-                                               "10222000", "10ec8139", "1af41000", "15ad07b0"};
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> list;
+    for (const QemuNic &nic : kQemuNics)
+      list.push_back(nic.romId);
+    return list;
+  }();
   return ids;
+}
+
+std::string qemuNicModel(llvm::StringRef romId) {
+  for (const QemuNic &nic : kQemuNics)
+    if (romId.equals_insensitive(nic.romId))
+      return nic.device;
+  return "";
 }
 
 } // namespace romfit::rules

@@ -37,5 +37,7 @@ llvm::Expected<std::string> findIpxeSourceDir(llvm::StringRef path);
 
 // QEMU's eight NIC ROMs, for documentation and the measurement table.
 const std::vector<std::string> &qemuNicRomIds();
+// The QEMU device that loads a ROM ID's ROM ("e1000" for 8086100e), or empty.
+std::string qemuNicModel(llvm::StringRef romId);
 
 } // namespace romfit::rules

@@ -40,6 +40,15 @@ TEST(ImageKinds, DefaultIsQemusThree) {
   EXPECT_EQ(names, (std::vector<std::string>{"legacy", "efi:i386", "efi:x86_64"}));
 }
 
+TEST(QemuNics, EachOfQemusRomIdsHasItsDevice) {
+  EXPECT_EQ(qemuNicRomIds().size(), 8u);
+  EXPECT_EQ(qemuNicModel("8086100e"), "e1000");
+  EXPECT_EQ(qemuNicModel("1AF41000"), "virtio-net-pci");
+  EXPECT_EQ(qemuNicModel("12345678"), "");
+  for (const std::string &id : qemuNicRomIds())
+    EXPECT_FALSE(qemuNicModel(id).empty()) << id;
+}
+
 TEST(RomIds, EightHexDigits) {
   EXPECT_FALSE(bool(checkRomId("8086100e")));
   for (const char *bad : {"8086", "8086100g", "8086100e0", ""}) {
