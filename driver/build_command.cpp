@@ -21,6 +21,7 @@ struct ImageSizes {
   uint64_t unpruned = 0, pruned = 0;  // bytes in the ROM
   uint64_t unprunedRaw = 0, prunedRaw = 0;
   int64_t membersBefore = -1, membersAfter = -1;
+  std::string removed;  // what the rules removed, largest first
 };
 
 llvm::Expected<std::vector<uint64_t>> imageLengths(const std::string &path) {
@@ -65,6 +66,21 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
           if (auto *object = json->getAsObject()) {
             row.membersBefore = object->getInteger("members_before").getValueOr(-1);
             row.membersAfter = object->getInteger("members_after").getValueOr(-1);
+            if (const llvm::json::Array *list = object->getArray("removed_members")) {
+              uint64_t total = 0;
+              std::string largest;
+              for (size_t k = 0; k < list->size(); ++k) {
+                const llvm::json::Object *member = (*list)[k].getAsObject();
+                uint64_t bytes = uint64_t(member->getInteger("bytes").getValueOr(0));
+                total += bytes;
+                if (k < 5)
+                  largest += fmt::format("{}{} {}", k ? ", " : "", member->getString("name")->str(),
+                                         withThousands(bytes));
+              }
+              row.removed = fmt::format("{} members, {} B kept by ld in the unpruned link "
+                                        "(largest: {})",
+                                        list->size(), withThousands(total), largest);
+            }
           }
     }
     rows.push_back(row);
@@ -88,6 +104,9 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
   };
   fmt::print("  {:<12} {:>9} {:>12} {:>12} {:>12} {:>12}\n", "total", "", "", "",
              withThousands(before.size), withThousands(after.size));
+  for (const ImageSizes &row : rows)
+    if (!row.removed.empty())
+      fmt::print("  {} rules removed {}\n", row.name, row.removed);
   fmt::print("  budget {} B, BAR {} B, headroom {} B ({:.1f}% of budget; unpruned {:.1f}%)\n",
              withThousands(budget), withThousands(after.barSize), signedBytes(after.headroom),
              after.percentOfBudget(), before.percentOfBudget());

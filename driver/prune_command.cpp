@@ -16,7 +16,9 @@ namespace romfit::driver {
 namespace {
 
 llvm::json::Value decisionJson(const rules::PruneDecision &decision, const rules::RuleSet &rules) {
-  llvm::json::Array members, dropped, kept, stubs;
+  llvm::json::Array members, dropped, kept, stubs, removed;
+  for (const rules::PruneDecision::RemovedMember &member : decision.removed)
+    removed.push_back(llvm::json::Object{{"name", member.name}, {"bytes", int64_t(member.bytes)}});
   for (const rules::PrunedMember &member : decision.members)
     members.push_back(member.name);
   for (const rules::DroppedRequire &require : decision.droppedRequires)
@@ -37,6 +39,7 @@ llvm::json::Value decisionJson(const rules::PruneDecision &decision, const rules
       {"dropped_requires", std::move(dropped)},
       {"kept_requires", std::move(kept)},
       {"members", std::move(members)},
+      {"removed_members", std::move(removed)},
   };
 }
 

@@ -42,6 +42,15 @@ bool isConfigObject(const LoadedObject &object) {
   return name.startswith("config") && name.endswith(".o");
 }
 
+uint64_t keptBytesOf(const LinkAnalysis &analysis, int32_t object) {
+  uint64_t bytes = 0;
+  for (NodeId node : analysis.graph.sectionNodes[object])
+    if (node != kNoNode && (analysis.graph.nodes[node].flags & 2 /*SHF_ALLOC*/) &&
+        analysis.linker.isLive(node))
+      bytes += analysis.graph.nodes[node].size;
+  return bytes;
+}
+
 uint64_t keptBytes(const LinkAnalysis &analysis) {
   uint64_t bytes = 0;
   for (NodeId node = 0; node < analysis.graph.nodes.size(); ++node) {
@@ -213,6 +222,16 @@ llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef dire
     return a.archiveIndex < b.archiveIndex;
   });
   decision.bytesAfter = keptBytes(*current);
+  std::set<std::string> linked;
+  for (const PrunedMember &member : decision.members)
+    linked.insert(member.name);
+  for (size_t object = 0; object < (*original)->link.objects.size(); ++object) {
+    const LoadedObject &loaded = (*original)->link.objects[object];
+    if (loaded.memberIndex && !linked.count(memberFileName(loaded).str()))
+      decision.removed.push_back(
+          {memberFileName(loaded).str(), keptBytesOf(**original, int32_t(object))});
+  }
+  llvm::stable_sort(decision.removed, [](const auto &a, const auto &b) { return a.bytes > b.bytes; });
   return decision;
 }
 

@@ -35,6 +35,11 @@ struct PruneDecision {
   };
   std::vector<KeptRequire> keptRequires;
   std::vector<PrunedMember> members;      // what the relink extracts, in archive order
+  struct RemovedMember {
+    std::string name;
+    uint64_t bytes;  // allocated bytes ld kept of it in the unpruned link
+  };
+  std::vector<RemovedMember> removed;     // largest first
   size_t membersBefore = 0;
   uint64_t bytesBefore = 0;               // allocated bytes ld keeps, unpruned
   uint64_t bytesAfter = 0;                // the same for the relink

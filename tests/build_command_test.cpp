@@ -1,5 +1,6 @@
 // romfit build end to end on the minipxe fixture: make, make's dry run,
 // build.ninja, prune, stub, relink, elf2efi, pack, the budget check.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <llvm/Support/FileSystem.h>
 
@@ -45,6 +46,10 @@ TEST_F(BuildCommandTest, PrunesTheFixtureAndANoOpRebuildRunsNothing) {
   for (const char *bootStack : {"autoboot.o", "shell.o", "script.o", "dhcp.o", "sha256.o"})
     EXPECT_FALSE(linked.count(bootStack)) << bootStack;
   EXPECT_TRUE(testing::membersInMap(dir + "/unpruned.map").count("autoboot.o"));
+  size_t removed = testing::membersInMap(dir + "/unpruned.map").size() - linked.size();
+  EXPECT_NE(first.out.find(fmt::format("efi:x86_64 rules removed {} members", removed)),
+            std::string::npos)
+      << first.out;
 
   auto second = runRomfit(testing::minipxeBuild(tree, out));
   ASSERT_EQ(second.status, 0) << second.err;
@@ -73,6 +78,8 @@ TEST_F(BuildCommandTest, BadInputIsNamedAndExitsTwo) {
   std::string rules = scratch + "/bad.rules";
   std::ofstream(rules) << "cut efi_snp_load_file->no_such_symbol stub no_such_symbol\n"
                           "  why: a test\n";
+  std::string unstubbed = scratch + "/unstubbed.rules";
+  std::ofstream(unstubbed) << "cut efi_snp_load_file->ipxe\n  why: a test\n";
   std::vector<Case> cases = {
       {{"build", "--ipxe", scratch + "/nowhere", "--rom", "8086100e", "-o", out},
        "nowhere: no such directory"},
@@ -88,6 +95,9 @@ TEST_F(BuildCommandTest, BadInputIsNamedAndExitsTwo) {
        "no_such_symbol"},
       {{"build", "--ipxe", tree, "--rom", "8086100e", "--image", "efi:mips", "-o", out},
        "unknown image 'efi:mips'"},
+      {{"build", "--ipxe", tree, "--config", "qemu", "--rom", "8086100e", "--image", "efi:x86_64",
+        "--rules", unstubbed, "-o", out},
+       "cut 'efi_snp_load_file->ipxe' leaves 'ipxe' undefined in the relink"},
   };
   for (const Case &test : cases) {
     auto result = runRomfit(test.arguments);
