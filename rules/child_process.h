@@ -44,6 +44,11 @@ private:
   std::string path_;
 };
 
+// Children still running when romfit is interrupted (Ctrl-C, SIGTERM) are
+// killed from LLVM's interrupt handler: a QEMU or make must not outlive it.
+void trackChild(pid_t pid);
+void untrackChild(pid_t pid);
+
 // A running child (QEMU, make) that is killed and reaped however the scope is
 // left, so a timeout, an error or a pass never leaves a process spinning.
 class ChildProcess {
@@ -61,6 +66,7 @@ public:
                                                            &executionFailed);
     if (executionFailed || info.Pid <= 0)
       return makeError("cannot start '{}': {}", command.front(), message);
+    trackChild(info.Pid);
     return ChildProcess(info);
   }
   ChildProcess(ChildProcess &&other) : info_(other.info_), running_(other.running_) {
@@ -78,6 +84,7 @@ public:
     llvm::sys::ProcessInfo waited = llvm::sys::Wait(info_, 0, /*WaitUntilTerminates=*/false);
     if (waited.Pid == 0)
       return std::nullopt;
+    untrackChild(info_.Pid);
     running_ = false;
     exitStatus_ = waited.ReturnCode;
     return exitStatus_;
@@ -90,6 +97,7 @@ public:
     // guest wedged in KVM may not honour SIGTERM promptly.
     ::kill(info_.Pid, SIGKILL);
     llvm::sys::Wait(info_, 0, /*WaitUntilTerminates=*/true);
+    untrackChild(info_.Pid);
     running_ = false;
   }
 
