@@ -6,6 +6,7 @@
 #include "compress/efi_block_coder.h"
 #include "compress/efi_block_split.h"
 #include "compress/efi_lz_parse.h"
+#include "compress/efi_optimal_parse.h"
 
 namespace romfit::efi {
 
@@ -36,8 +37,12 @@ std::vector<uint8_t> encodeTokens(llvm::ArrayRef<LzToken> tokens, size_t origina
   return stream;
 }
 
-std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input) {
+std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input, EfiLevel level) {
+  if (level == EfiLevel::Optimal)
+    return encodeTokens(optimalParse(input), input.size());
   return encodeTokens(lazyParse(input), input.size());
 }
+
+std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input) { return compress(input, kDefaultLevel); }
 
 } // namespace romfit::efi

@@ -19,7 +19,17 @@ namespace romfit::efi {
 // are at most 16 MiB.
 inline constexpr size_t kMaxDecompressedSize = 64u * 1024 * 1024;
 
+// Fast: greedy parse with lazy evaluation (the strategy of EDK2's reference
+// encoder). Optimal: shortest-path parsing over the codes' real bit costs,
+// iterated a few passes; smaller output, several times slower.
+enum class EfiLevel { Fast, Optimal };
+
+std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input, EfiLevel level);
+// At the default level, kDefaultLevel.
 std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input);
+
+// Fast until Optimal meets the size target of issue 7 (95% of EDK2's output).
+inline constexpr EfiLevel kDefaultLevel = EfiLevel::Fast;
 
 // The complete stream (header included) for a parse of an input of
 // `originalSize` bytes; block boundaries and codes are chosen here, so any

@@ -55,4 +55,32 @@ MatchCandidate HashChainMatchFinder::findLongest(size_t position) const {
   return best;
 }
 
+unsigned HashChainMatchFinder::findAll(size_t position, std::vector<MatchCandidate> &out) const {
+  if (position + kMinMatch > input_.size())
+    return 0;
+  const size_t maxLength = std::min<size_t>(kMaxMatch, input_.size() - position);
+  const uint8_t *current = input_.data() + position;
+  const size_t windowStart = position > kWindowSize ? position - kWindowSize : 0;
+  unsigned chainLeft = maxChainLength_;
+  size_t bestLength = kMinMatch - 1;
+  for (int32_t candidate = head_[hashAt(position)];
+       candidate != kNone && size_t(candidate) >= windowStart && size_t(candidate) < position &&
+       chainLeft-- > 0;
+       candidate = previous_[candidate % kWindowSize]) {
+    const uint8_t *earlier = input_.data() + candidate;
+    if (earlier[bestLength] != current[bestLength] || earlier[0] != current[0])
+      continue;
+    size_t length = 0;
+    while (length < maxLength && earlier[length] == current[length])
+      ++length;
+    if (length > bestLength) {
+      bestLength = length;
+      out.push_back({static_cast<unsigned>(length), static_cast<unsigned>(position - candidate)});
+      if (length == maxLength)
+        break;
+    }
+  }
+  return bestLength >= kMinMatch ? static_cast<unsigned>(bestLength) : 0;
+}
+
 } // namespace romfit::efi

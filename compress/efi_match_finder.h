@@ -24,6 +24,12 @@ public:
   // The longest match for `position` (nearest on ties), at most kMaxMatch
   // and never past the input's end.
   MatchCandidate findLongest(size_t position) const;
+  // Every useful match for `position`, for an optimal parser: appends
+  // candidates of strictly increasing length and distance, each the nearest
+  // match reaching its length, so every length in (previous.length,
+  // candidate.length] is best taken at candidate.distance. Returns the
+  // longest length found (0 for none).
+  unsigned findAll(size_t position, std::vector<MatchCandidate> &out) const;
 
 private:
   static constexpr unsigned kHashBits = 15;

@@ -19,6 +19,44 @@ struct Entry {
   int32_t leafIndex; // -1 for a package
 };
 
+// Plain Huffman code lengths for leaves sorted by weight (the two-queue
+// method), written to `lengths`. Returns false, leaving `lengths` unspecified,
+// when some code is longer than maxLength. A code within the limit is
+// optimal among limited codes too, so package-merge is only needed when
+// this fails.
+bool unlimitedCodeLengths(const std::vector<Leaf> &leaves, unsigned maxLength,
+                          std::vector<uint8_t> &lengths) {
+  const size_t leafCount = leaves.size(), nodeCount = 2 * leafCount - 1;
+  std::vector<uint64_t> weight(nodeCount);
+  std::vector<uint32_t> parent(nodeCount, 0);
+  for (size_t i = 0; i < leafCount; ++i)
+    weight[i] = leaves[i].weight;
+  size_t nextLeaf = 0, nextInternal = leafCount, created = leafCount;
+  auto lightest = [&] {
+    if (nextLeaf < leafCount && (nextInternal >= created || weight[nextLeaf] <= weight[nextInternal]))
+      return nextLeaf++;
+    return nextInternal++;
+  };
+  while (created < nodeCount) {
+    size_t first = lightest();
+    size_t second = lightest();
+    weight[created] = weight[first] + weight[second];
+    parent[first] = parent[second] = static_cast<uint32_t>(created);
+    ++created;
+  }
+  // Parents are created after their children: one pass from the root down.
+  std::vector<uint32_t> depth(nodeCount, 0);
+  for (size_t node = nodeCount - 1; node-- > 0;) {
+    depth[node] = depth[parent[node]] + 1;
+    if (node < leafCount) {
+      if (depth[node] > maxLength)
+        return false;
+      lengths[leaves[node].symbol] = static_cast<uint8_t>(depth[node]);
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 std::vector<uint8_t> limitedCodeLengths(llvm::ArrayRef<uint32_t> frequencies, unsigned maxLength) {
@@ -33,6 +71,9 @@ std::vector<uint8_t> limitedCodeLengths(llvm::ArrayRef<uint32_t> frequencies, un
   std::sort(leaves.begin(), leaves.end(), [](const Leaf &a, const Leaf &b) {
     return a.weight != b.weight ? a.weight < b.weight : a.symbol < b.symbol;
   });
+  if (unlimitedCodeLengths(leaves, maxLength, lengths))
+    return lengths;
+  std::fill(lengths.begin(), lengths.end(), 0);
 
   // Only the first 2n-2 entries of any list can ever be selected, so longer
   // lists are cut there.
