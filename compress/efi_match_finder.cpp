@@ -23,15 +23,18 @@ void HashChainMatchFinder::insertUpTo(size_t end) {
   }
 }
 
-MatchCandidate HashChainMatchFinder::findLongest(size_t position) const {
-  MatchCandidate best;
+// Walks the hash chain at `position`, calling onLonger(length, distance) for
+// each match longer than every earlier one (so nearest first per length).
+// Returns the longest length found, or kMinMatch - 1.
+template <typename OnLonger>
+size_t HashChainMatchFinder::walkChain(size_t position, OnLonger onLonger) const {
+  size_t bestLength = kMinMatch - 1;
   if (position + kMinMatch > input_.size())
-    return best;
+    return bestLength;
   const size_t maxLength = std::min<size_t>(kMaxMatch, input_.size() - position);
   const uint8_t *current = input_.data() + position;
   const size_t windowStart = position > kWindowSize ? position - kWindowSize : 0;
   unsigned chainLeft = maxChainLength_;
-  size_t bestLength = kMinMatch - 1;
   for (int32_t candidate = head_[hashAt(position)];
        candidate != kNone && size_t(candidate) >= windowStart && size_t(candidate) < position &&
        chainLeft-- > 0;
@@ -46,40 +49,24 @@ MatchCandidate HashChainMatchFinder::findLongest(size_t position) const {
       ++length;
     if (length > bestLength) {
       bestLength = length;
-      best.length = static_cast<unsigned>(length);
-      best.distance = static_cast<unsigned>(position - candidate);
+      onLonger(static_cast<unsigned>(length), static_cast<unsigned>(position - candidate));
       if (length == maxLength)
         break;
     }
   }
+  return bestLength;
+}
+
+MatchCandidate HashChainMatchFinder::findLongest(size_t position) const {
+  MatchCandidate best;
+  walkChain(position, [&](unsigned length, unsigned distance) { best = {length, distance}; });
   return best;
 }
 
 unsigned HashChainMatchFinder::findAll(size_t position, std::vector<MatchCandidate> &out) const {
-  if (position + kMinMatch > input_.size())
-    return 0;
-  const size_t maxLength = std::min<size_t>(kMaxMatch, input_.size() - position);
-  const uint8_t *current = input_.data() + position;
-  const size_t windowStart = position > kWindowSize ? position - kWindowSize : 0;
-  unsigned chainLeft = maxChainLength_;
-  size_t bestLength = kMinMatch - 1;
-  for (int32_t candidate = head_[hashAt(position)];
-       candidate != kNone && size_t(candidate) >= windowStart && size_t(candidate) < position &&
-       chainLeft-- > 0;
-       candidate = previous_[candidate % kWindowSize]) {
-    const uint8_t *earlier = input_.data() + candidate;
-    if (earlier[bestLength] != current[bestLength] || earlier[0] != current[0])
-      continue;
-    size_t length = 0;
-    while (length < maxLength && earlier[length] == current[length])
-      ++length;
-    if (length > bestLength) {
-      bestLength = length;
-      out.push_back({static_cast<unsigned>(length), static_cast<unsigned>(position - candidate)});
-      if (length == maxLength)
-        break;
-    }
-  }
+  size_t bestLength = walkChain(position, [&](unsigned length, unsigned distance) {
+    out.push_back({length, distance});
+  });
   return bestLength >= kMinMatch ? static_cast<unsigned>(bestLength) : 0;
 }
 

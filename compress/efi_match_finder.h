@@ -32,6 +32,8 @@ public:
   unsigned findAll(size_t position, std::vector<MatchCandidate> &out) const;
 
 private:
+  template <typename OnLonger>
+  size_t walkChain(size_t position, OnLonger onLonger) const;
   static constexpr unsigned kHashBits = 15;
   static constexpr int32_t kNone = -1;
 
