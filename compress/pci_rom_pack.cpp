@@ -74,7 +74,7 @@ llvm::Expected<WrappedEfi> wrapEfiDriver(llvm::ArrayRef<uint8_t> pe, const EfiWr
 
   Bytes payload(pe.begin(), pe.end());
   if (options.compress) {
-    Bytes packed = efi::compress(pe);
+    Bytes packed = efi::compress(pe, options.level);
     // Like efirom: keep the PE as is when compression does not pay (or the
     // encoder gives nothing).
     if (!packed.empty() && packed.size() < pe.size()) {

@@ -9,6 +9,7 @@
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/Support/Error.h>
 
+#include "compress/efi_compress.h"
 #include "compress/pci_rom.h"
 
 namespace romfit::pci {
@@ -19,6 +20,8 @@ struct EfiWrapOptions {
   uint32_t classCode = kClassNetwork;
   std::vector<uint16_t> deviceList;  // non-empty: a PCI 3.0 PCIR with a device list
   bool compress = true;
+  // What pack and build use: the smallest output; Fast is for speed.
+  efi::EfiLevel level = efi::EfiLevel::Optimal;
 };
 
 struct WrappedEfi {

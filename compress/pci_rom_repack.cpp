@@ -13,7 +13,8 @@ static std::string imageKind(const Image &image) {
   return pe::machineName(image.efi->machine) + " EFI";
 }
 
-llvm::Expected<Repacked> repack(llvm::ArrayRef<uint8_t> bytes, bool compress) {
+llvm::Expected<Repacked> repack(llvm::ArrayRef<uint8_t> bytes, bool compress,
+                                efi::EfiLevel level) {
   auto rom = parse(bytes);
   if (!rom)
     return rom.takeError();
@@ -34,6 +35,7 @@ llvm::Expected<Repacked> repack(llvm::ArrayRef<uint8_t> bytes, bool compress) {
       options.classCode = image.pcir.classCode;
       options.deviceList = image.pcir.deviceList;
       options.compress = compress;
+      options.level = level;
       auto wrapped = wrapEfiDriver(*pe, options);
       if (!wrapped)
         return withContext(wrapped.takeError(), fmt::format("image at 0x{:x}", image.offset));

@@ -8,6 +8,7 @@
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/Support/Error.h>
 
+#include "compress/efi_compress.h"
 #include "compress/pci_rom.h"
 
 namespace romfit::pci {
@@ -23,6 +24,7 @@ struct Repacked {
   std::vector<RepackedImage> images;
 };
 
-llvm::Expected<Repacked> repack(llvm::ArrayRef<uint8_t> rom, bool compress);
+llvm::Expected<Repacked> repack(llvm::ArrayRef<uint8_t> rom, bool compress,
+                                efi::EfiLevel level = efi::EfiLevel::Optimal);
 
 } // namespace romfit::pci

@@ -139,6 +139,10 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   auto budget = budgetOption(arguments);
   if (!budget)
     return budget.takeError();
+  auto level = compressionLevelOption(arguments);
+  if (!level)
+    return level.takeError();
+  options.compressionLevel = *level == efi::EfiLevel::Fast ? "fast" : "optimal";
   options.romfit = llvm::sys::fs::getMainExecutable(nullptr, (void *)&runBuild);
 
   auto outcome = rules::runBuild(options);
@@ -208,6 +212,7 @@ RegisterCommand registration{
             {{"--rules"}, "FILE", "the rule set (default rules/efi-downgrade-ux.rules)"},
             {{"--cross"}, "PREFIX", "iPXE's CROSS, e.g. aarch64-linux-gnu-"},
             {{"--budget"}, "SIZE", "size budget (default 256KiB)"},
+            {{"--level"}, "LEVEL", "EFI compression: optimal (smallest, default) or fast"},
             {{"-j"}, "N", "parallel jobs for make and ninja"},
             {{"--verify"}, "", "boot each pruned ROM in QEMU (romfit verify --boot)"},
             {{"--expect"}, "LINE", "with --verify: a line to expect instead of iPXE's", true},

@@ -47,6 +47,10 @@ llvm::Expected<pci::EfiWrapOptions> efiOptions(const ParsedArguments &arguments,
                                                bool &idsKnown) {
   pci::EfiWrapOptions options;
   options.compress = !arguments.has("--no-compress");
+  auto level = compressionLevelOption(arguments);
+  if (!level)
+    return level.takeError();
+  options.level = *level;
   std::optional<pci::Image> reference;
   if (!legacyImages.empty()) {
     auto image = pci::parseImageAt(legacyImages.front().bytes, 0);
@@ -202,6 +206,7 @@ RegisterCommand registerPack(
                 {{"--device-list"}, "IDS", "comma-separated hex device IDs (PCI 3.0 list)"},
                 {{"--class"}, "C", "PCI class code for wrapped EFI drivers (hex, default 020000)"},
                 {{"--no-compress"}, "", "store EFI drivers uncompressed"},
+                {{"--level"}, "LEVEL", "EFI compression: optimal (smallest, default) or fast"},
                 {{"--pad"}, "SIZE|pow2", "pad the ROM with zeros to SIZE or the next power of two"},
                 {{"--budget"}, "SIZE", "size budget (default 256KiB)"},
             },

@@ -28,7 +28,10 @@ llvm::Expected<int> runRepack(const ParsedArguments &arguments) {
   auto bytes = readFileBytes(input);
   if (!bytes)
     return bytes.takeError();
-  auto repacked = pci::repack(*bytes, !arguments.has("--no-compress"));
+  auto level = compressionLevelOption(arguments);
+  if (!level)
+    return level.takeError();
+  auto repacked = pci::repack(*bytes, !arguments.has("--no-compress"), *level);
   if (!repacked)
     return withContext(repacked.takeError(), input);
 
@@ -61,7 +64,7 @@ RegisterCommand registration{
     CommandSpec{
         "repack",
         "re-emit a ROM with its EFI drivers EFI-compressed, with a before/after budget table",
-        "ROM -o OUT [--no-compress] [--budget SIZE]",
+        "ROM -o OUT [--no-compress] [--level fast|optimal] [--budget SIZE]",
         "Legacy images are kept byte for byte (only the last-image flag and its checksum\n"
         "change); every EFI image is unwrapped to its PE and wrapped again, compressed,\n"
         "with the same vendor, device, class and device list. Over budget: exit 1 and\n"
@@ -69,6 +72,7 @@ RegisterCommand registration{
         {
             {{"-o", "--output"}, "OUT", "where to write the repacked ROM"},
             {{"--no-compress"}, "", "wrap EFI drivers uncompressed"},
+            {{"--level"}, "LEVEL", "EFI compression: optimal (smallest, default) or fast"},
             {{"--budget"}, "SIZE", "size budget (default 256KiB)"},
         },
         1,

@@ -52,6 +52,15 @@ llvm::Expected<std::vector<uint16_t>> parseDeviceList(llvm::StringRef text) {
   return devices;
 }
 
+llvm::Expected<efi::EfiLevel> compressionLevelOption(const ParsedArguments &arguments) {
+  std::string level = arguments.get("--level").value_or("optimal");
+  if (level == "optimal")
+    return efi::EfiLevel::Optimal;
+  if (level == "fast")
+    return efi::EfiLevel::Fast;
+  return makeError("--level takes fast or optimal, not '{}'", level);
+}
+
 llvm::Expected<uint64_t> budgetOption(const ParsedArguments &arguments) {
   if (auto text = arguments.get("--budget"))
     return parseByteSize(*text);

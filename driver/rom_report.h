@@ -9,6 +9,7 @@
 #include <llvm/Support/Error.h>
 
 #include "compress/budget.h"
+#include "compress/efi_compress.h"
 #include "compress/pci_rom.h"
 #include "driver/arguments.h"
 
@@ -29,6 +30,8 @@ llvm::Expected<uint32_t> parseHexOption(llvm::StringRef text, llvm::StringRef op
 llvm::Expected<std::vector<uint16_t>> parseDeviceList(llvm::StringRef text);
 
 llvm::Expected<uint64_t> budgetOption(const ParsedArguments &arguments);
+// --level fast|optimal (default optimal).
+llvm::Expected<efi::EfiLevel> compressionLevelOption(const ParsedArguments &arguments);
 
 // "X64 EFI", "legacy", ...
 std::string describeImageType(const pci::Image &image);

@@ -140,7 +140,8 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
     for (const auto &[output, images] :
          {std::pair{prunedRomPath(inputs, rom), prunedImages},
           std::pair{unprunedRomPath(inputs, rom), unprunedImages}}) {
-      Argv pack{inputs.romfit, "pack", "-o", output, "--budget", "16MiB"};
+      Argv pack{inputs.romfit, "pack", "-o", output, "--budget", "16MiB", "--level",
+                inputs.compressionLevel};
       for (size_t i = 0; i < rom.images.size(); ++i) {
         pack.push_back(rom.images[i].kind.efi ? "--efi" : "--legacy");
         pack.push_back(images[i]);

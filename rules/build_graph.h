@@ -29,6 +29,7 @@ struct BuildGraphInputs {
   std::string sourceDir;  // absolute: where make and the link commands run
   std::string outDir;     // absolute
   std::string rulesPath;  // absolute
+  std::string compressionLevel = "optimal";
   std::vector<RomBuild> roms;
 };
 

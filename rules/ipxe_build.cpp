@@ -71,6 +71,7 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   graph.sourceDir = absolute(*source);
   graph.outDir = absolute(options.outDir);
   graph.rulesPath = absolute(options.rulesPath);
+  graph.compressionLevel = options.compressionLevel;
   if (!llvm::sys::fs::exists(graph.rulesPath))
     return makeError("{}: no such rule set", graph.rulesPath);
 

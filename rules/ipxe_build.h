@@ -20,6 +20,7 @@ struct BuildOptions {
   unsigned jobs = 0;                   // 0: make's and ninja's default
   std::string outDir;
   std::string romfit;                  // this executable
+  std::string compressionLevel = "optimal";
 };
 
 struct BuildOutcome {

@@ -89,3 +89,33 @@ TEST(RepackCommand, BadInputExitsTwoNamingTheFile) {
 
 } // namespace
 } // namespace romfit
+
+namespace romfit {
+namespace {
+
+TEST(RepackCommand, OptimalLevelIsTheDefaultAndBeatsFast) {
+  std::string dir = testing::makeScratchDir("repack-level");
+  auto optimal = testing::runRomfit({"repack", kE1000, "-o", dir + "/optimal.rom"});
+  auto fast = testing::runRomfit({"repack", kE1000, "-o", dir + "/fast.rom", "--level", "fast"});
+  ASSERT_EQ(optimal.status, 0) << optimal.err;
+  ASSERT_EQ(fast.status, 0) << fast.err;
+  auto optimalBytes = readFileBytes(dir + "/optimal.rom");
+  auto fastBytes = readFileBytes(dir + "/fast.rom");
+  ASSERT_TRUE(optimalBytes && fastBytes);
+  EXPECT_LT(optimalBytes->size(), fastBytes->size());
+  // Both carry the same PE.
+  auto a = pci::parse(*optimalBytes), b = pci::parse(*fastBytes);
+  ASSERT_TRUE(a && b);
+  auto peA = pci::extractPe(*optimalBytes, a->images[1]);
+  auto peB = pci::extractPe(*fastBytes, b->images[1]);
+  ASSERT_TRUE(peA && peB);
+  EXPECT_TRUE(*peA == *peB);
+  auto bad = testing::runRomfit({"repack", kE1000, "-o", dir + "/x.rom", "--level", "best"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--level takes fast or optimal"), std::string::npos) << bad.err;
+  EXPECT_FALSE(testing::fileExists(dir + "/x.rom"));
+  llvm::sys::fs::remove_directories(dir);
+}
+
+} // namespace
+} // namespace romfit
