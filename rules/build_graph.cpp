@@ -38,19 +38,6 @@ std::string sourcePath(const BuildGraphInputs &inputs, llvm::StringRef relative)
                                                 : inputs.sourceDir + "/" + relative.str();
 }
 
-Argv withOutput(const Argv &link, llvm::StringRef output, llvm::StringRef map) {
-  Argv moved;
-  for (size_t i = 0; i < link.size(); ++i) {
-    if ((link[i] == "-o" || link[i] == "-Map") && i + 1 < link.size()) {
-      moved.insert(moved.end(), {link[i], link[i] == "-o" ? output.str() : map.str()});
-      ++i;
-    } else {
-      moved.push_back(link[i]);
-    }
-  }
-  return moved;
-}
-
 Argv converted(const Argv &convert, llvm::StringRef input, llvm::StringRef output) {
   Argv command = convert;
   command[command.size() - 2] = input.str();
@@ -121,8 +108,8 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
       ninja.build({{dir + "/pruned.elf", dir + "/pruned.map"}, "run", prunedLinkInputs, {},
                    {{"cmd", inSource(inputs, *prunedLink)}, {"desc", "LD pruned " + recipe.target}}});
       ninja.build({{dir + "/unpruned.elf", dir + "/unpruned.map"}, "run", linkInputs, {},
-                   {{"cmd", inSource(inputs, withOutput(recipe.link, dir + "/unpruned.elf",
-                                                        dir + "/unpruned.map"))},
+                   {{"cmd", inSource(inputs, linkWithOutputs(recipe.link, dir + "/unpruned.elf",
+                                                             dir + "/unpruned.map"))},
                     {"desc", "LD unpruned " + recipe.target}}});
       for (const char *variant : {"pruned", "unpruned"}) {
         std::string elf = dir + "/" + variant + ".elf";

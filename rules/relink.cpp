@@ -78,27 +78,36 @@ llvm::Expected<Argv> stubCompileCommand(const Argv &versionCompile, llvm::String
   return command;
 }
 
+Argv linkWithOutputs(const Argv &link, llvm::StringRef output, llvm::StringRef map) {
+  Argv moved;
+  for (size_t i = 0; i < link.size(); ++i) {
+    if ((link[i] == "-o" || link[i] == "-Map") && i + 1 < link.size()) {
+      moved.insert(moved.end(), {link[i], link[i] == "-o" ? output.str() : map.str()});
+      ++i;
+    } else {
+      moved.push_back(link[i]);
+    }
+  }
+  return moved;
+}
+
 llvm::Expected<Argv> prunedLinkCommand(const Argv &link, llvm::StringRef archive,
                                        llvm::ArrayRef<std::string> replacements,
                                        llvm::StringRef output, llvm::StringRef map) {
   Argv command;
   bool replaced = false;
-  for (size_t i = 0; i < link.size(); ++i) {
-    llvm::StringRef word = link[i];
+  for (const std::string &word : link) {
     if (word == archive) {
       command.insert(command.end(), replacements.begin(), replacements.end());
       replaced = true;
-    } else if ((word == "-o" || word == "-Map") && i + 1 < link.size()) {
-      command.insert(command.end(), {word.str(), word == "-o" ? output.str() : map.str()});
-      ++i;
     } else {
-      command.push_back(word.str());
+      command.push_back(word);
     }
   }
   if (!replaced)
     return makeError("the link does not name the archive {}: {}", archive.str(),
                      joinCommand(link));
-  return command;
+  return linkWithOutputs(command, output, map);
 }
 
 } // namespace romfit::rules

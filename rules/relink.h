@@ -38,6 +38,9 @@ std::string generateStubSource(const StubPlan &plan);
 llvm::Expected<Argv> stubCompileCommand(const Argv &versionCompile, llvm::StringRef source,
                                         llvm::StringRef object);
 
+// The link with its output (-o) and map (-Map) moved.
+Argv linkWithOutputs(const Argv &link, llvm::StringRef output, llvm::StringRef map);
+
 // The recipe's link with `archive` replaced by the stub object and the pruned
 // archive, and its output and map moved.
 llvm::Expected<Argv> prunedLinkCommand(const Argv &link, llvm::StringRef archive,
