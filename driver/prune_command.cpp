@@ -4,7 +4,6 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/Path.h>
 
 #include "compress/error.h"
 #include "compress/file_io.h"
@@ -56,32 +55,9 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
   if (!decision)
     return decision.takeError();
 
-  // The archive's members, by their position, for the pruned archive.
-  std::string archivePath = decision->archivePath;
-  if (!llvm::sys::path::is_absolute(archivePath))
-    archivePath = directory + "/" + archivePath;
-  auto archiveBuffer = readFile(archivePath);
-  if (!archiveBuffer)
-    return archiveBuffer.takeError();
-  auto archive = llvm::object::Archive::create((*archiveBuffer)->getMemBufferRef());
-  if (!archive)
-    return withContext(archive.takeError(), archivePath);
-  std::vector<llvm::MemoryBufferRef> byIndex;
-  llvm::Error error = llvm::Error::success();
-  for (const llvm::object::Archive::Child &child : (*archive)->children(error)) {
-    auto buffer = child.getMemoryBufferRef();
-    if (!buffer)
-      return withContext(buffer.takeError(), archivePath);
-    byIndex.push_back(*buffer);
-  }
-  if (error)
-    return withContext(std::move(error), archivePath);
   std::vector<rules::ArchiveEntry> entries;
-  for (const rules::PrunedMember &member : decision->members) {
-    if (member.archiveIndex >= byIndex.size())
-      return makeError("{}: member {} is not in the archive", archivePath, member.name);
-    entries.push_back({member.name, byIndex[member.archiveIndex]});
-  }
+  for (const rules::PrunedMember &member : decision->members)
+    entries.push_back({member.name, member.buffer});
   auto pruned = rules::writePrunedArchive(entries);
   if (!pruned)
     return pruned.takeError();

@@ -28,17 +28,18 @@ llvm::Expected<std::unique_ptr<LinkAnalysis>> analyse(const Argv &link, llvm::St
   return analyseLink(std::move(*command));
 }
 
-llvm::StringRef memberFileName(const LoadedObject &object) {
-  llvm::StringRef name = object.displayName;
-  if (name.endswith(")") && name.contains('('))
-    name = name.drop_back().split('(').second;
-  return llvm::sys::path::filename(name);
+// The archive's name for a member (intel.o), or a plain object's file name.
+llvm::StringRef memberFileName(const LinkAnalysis &analysis, const LoadedObject &object) {
+  const InputFile &file = analysis.inputs->files[object.inputIndex];
+  if (object.memberIndex)
+    return llvm::sys::path::filename(file.members[*object.memberIndex].name);
+  return llvm::sys::path::filename(file.path);
 }
 
 // iPXE's config objects (config.o, config_efi.o, config_pci.o, ...) REQUIRE
 // what the full iPXE binary is configured to contain.
-bool isConfigObject(const LoadedObject &object) {
-  llvm::StringRef name = memberFileName(object);
+bool isConfigObject(const LinkAnalysis &analysis, const LoadedObject &object) {
+  llvm::StringRef name = memberFileName(analysis, object);
   return name.startswith("config") && name.endswith(".o");
 }
 
@@ -53,12 +54,8 @@ uint64_t keptBytesOf(const LinkAnalysis &analysis, int32_t object) {
 
 uint64_t keptBytes(const LinkAnalysis &analysis) {
   uint64_t bytes = 0;
-  for (NodeId node = 0; node < analysis.graph.nodes.size(); ++node) {
-    const Node &candidate = analysis.graph.nodes[node];
-    if (candidate.kind == NodeKind::Section && (candidate.flags & 2 /*SHF_ALLOC*/) &&
-        analysis.linker.isLive(node))
-      bytes += candidate.size;
-  }
+  for (size_t object = 0; object < analysis.link.objects.size(); ++object)
+    bytes += keptBytesOf(analysis, int32_t(object));
   return bytes;
 }
 
@@ -126,11 +123,11 @@ llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef dire
   const LinkGraph &graph = (*original)->graph;
   for (size_t object = 0; object < (*original)->link.objects.size(); ++object) {
     const LoadedObject &requirer = (*original)->link.objects[object];
-    if (!isConfigObject(requirer))
+    if (!isConfigObject(**original, requirer))
       continue;
     for (const Edge &edge : graph.outEdges(graph.objectNodes[object]))
       if (edge.kind == EdgeKind::Require && seen.insert(edge.symbol.str()).second)
-        configRequires.emplace_back(edge.symbol.str(), memberFileName(requirer).str());
+        configRequires.emplace_back(edge.symbol.str(), memberFileName(**original, requirer).str());
   }
 
   // Members of the full link that feed a table, with the obj_ symbol that
@@ -150,7 +147,7 @@ llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef dire
           entry.getValue().state == GlobalSymbol::State::Defined)
         provided = entry.getKey().str();
     if (!provided.empty())
-      feeders.push_back({memberFileName(loaded).str(), provided, std::move(tables)});
+      feeders.push_back({memberFileName(**original, loaded).str(), provided, std::move(tables)});
   }
   auto countsAsDriverTable = [&](const std::string &table) {
     return rules.driverTables.empty() ||
@@ -187,7 +184,7 @@ llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef dire
     std::set<std::string> loaded;
     for (const LoadedObject &object : current->link.objects)
       if (object.memberIndex)
-        loaded.insert(memberFileName(object).str());
+        loaded.insert(memberFileName(*current, object).str());
     bool changed = false;
     for (const Feeder &feeder : feeders) {
       if (loaded.count(feeder.member) || keptMembers.count(feeder.symbol))
@@ -217,7 +214,9 @@ llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef dire
   }
   for (const LoadedObject &object : current->link.objects)
     if (object.memberIndex)
-      decision.members.push_back({memberFileName(object).str(), *object.memberIndex});
+      decision.members.push_back(
+          {memberFileName(*current, object).str(), *object.memberIndex,
+           current->inputs->files[object.inputIndex].members[*object.memberIndex].buffer});
   llvm::sort(decision.members, [](const PrunedMember &a, const PrunedMember &b) {
     return a.archiveIndex < b.archiveIndex;
   });
@@ -227,11 +226,12 @@ llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef dire
     linked.insert(member.name);
   for (size_t object = 0; object < (*original)->link.objects.size(); ++object) {
     const LoadedObject &loaded = (*original)->link.objects[object];
-    if (loaded.memberIndex && !linked.count(memberFileName(loaded).str()))
+    if (loaded.memberIndex && !linked.count(memberFileName(**original, loaded).str()))
       decision.removed.push_back(
-          {memberFileName(loaded).str(), keptBytesOf(**original, int32_t(object))});
+          {memberFileName(**original, loaded).str(), keptBytesOf(**original, int32_t(object))});
   }
   llvm::stable_sort(decision.removed, [](const auto &a, const auto &b) { return a.bytes > b.bytes; });
+  decision.modelled = std::move(current);
   return decision;
 }
 

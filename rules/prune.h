@@ -3,6 +3,7 @@
 // will actually behave: cut targets and dropped REQUIREs become definitions
 // (weak stubs in the relink, --defsym here), and GNU ld's own archive
 // extraction, modelled by the analysis engine, decides the members.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,9 @@ struct DroppedRequire {
 };
 
 struct PrunedMember {
-  std::string name;        // member name inside the archive, e.g. intel.o
-  uint32_t archiveIndex;   // position in the original archive
+  std::string name;              // member name inside the archive, e.g. intel.o
+  uint32_t archiveIndex;         // position in the original archive
+  llvm::MemoryBufferRef buffer;  // its bytes, owned by PruneDecision::modelled
 };
 
 struct PruneDecision {
@@ -44,6 +46,9 @@ struct PruneDecision {
   uint64_t bytesBefore = 0;               // allocated bytes ld keeps, unpruned
   uint64_t bytesAfter = 0;                // the same for the relink
   unsigned iterations = 0;
+  // The modelled relink's analysis: it holds the archive the members' bytes
+  // come from, so nothing reads the archive a second time.
+  std::shared_ptr<const analysis::LinkAnalysis> modelled;
 };
 
 // `link` is the recipe's ld command (program first); `directory` where it
