@@ -99,6 +99,13 @@ CostModel modelOf(const EfiBlockPlan &plan, size_t start) {
 struct Evaluation {
   uint64_t bits = 0;
   std::vector<CostModel> models; // one per block, by increasing start
+
+  // One block's exact bits, and the cost model the next pass prices it by.
+  void addBlock(const EfiSymbolCounts &counts, size_t startByte, bool entropyCosts) {
+    EfiBlockPlan plan = planBlock(counts);
+    bits += plan.totalBits();
+    models.push_back(entropyCosts ? entropyModelOf(counts, startByte) : modelOf(plan, startByte));
+  }
 };
 
 Evaluation evaluate(llvm::ArrayRef<LzToken> tokens, bool entropyCosts = false) {
@@ -113,10 +120,7 @@ Evaluation evaluate(llvm::ArrayRef<LzToken> tokens, bool entropyCosts = false) {
       counts.add(tokens[token]);
       byte += tokens[token].sourceBytes();
     }
-    EfiBlockPlan plan = planBlock(counts);
-    result.bits += plan.totalBits();
-    result.models.push_back(entropyCosts ? entropyModelOf(counts, blockStartByte)
-                                         : modelOf(plan, blockStartByte));
+    result.addBlock(counts, blockStartByte, entropyCosts);
   }
   return result;
 }
@@ -181,10 +185,7 @@ Evaluation evaluateWithin(llvm::ArrayRef<LzToken> tokens, llvm::ArrayRef<CostMod
         counts.add(tokens[token]);
         byte += tokens[token].sourceBytes();
       }
-      EfiBlockPlan plan = planBlock(counts);
-      result.bits += plan.totalBits();
-      result.models.push_back(entropyCosts ? entropyModelOf(counts, blockStartByte)
-                                           : modelOf(plan, blockStartByte));
+      result.addBlock(counts, blockStartByte, entropyCosts);
     }
   }
   return result;
