@@ -42,6 +42,7 @@ public:
   // The stream byte holding the next unread bit.
   size_t byteOffset() const { return streamOffset_ + consumedBits_ / 8; }
   size_t endOffset() const { return streamOffset_ + data_.size(); }
+  uint64_t consumedBits() const { return consumedBits_; }
 
 private:
   void refill() {

@@ -1,4 +1,5 @@
 #include "compress/efi_compress.h"
+#include "compress/efi_decode_trace.h"
 
 #include <vector>
 
@@ -18,8 +19,8 @@ uint32_t getLittleEndian32(const uint8_t *source) {
 
 class StreamDecoder {
 public:
-  StreamDecoder(llvm::ArrayRef<uint8_t> body, std::vector<uint8_t> &output)
-      : reader_(body, kHeaderSize), output_(output) {}
+  StreamDecoder(llvm::ArrayRef<uint8_t> body, std::vector<uint8_t> &output, DecodeTrace *trace)
+      : reader_(body, kHeaderSize), output_(output), trace_(trace) {}
 
   llvm::Error run() {
     size_t produced = 0;
@@ -27,6 +28,7 @@ public:
     while (produced < output_.size()) {
       if (blockSymbolsLeft == 0) {
         size_t blockOffset = reader_.byteOffset();
+        uint64_t blockStartBits = reader_.consumedBits();
         // A zero count stands for 65536 in the specification's decoder,
         // which decrements before it tests.
         blockSymbolsLeft = reader_.read(16);
@@ -34,9 +36,15 @@ public:
           blockSymbolsLeft = 0x10000;
         if (llvm::Error error = readBlockHeader(blockOffset))
           return error;
+        if (trace_) {
+          trace_->blockHeaderBits += reader_.consumedBits() - blockStartBits;
+          ++trace_->blockCount;
+        }
       }
       --blockSymbolsLeft;
       size_t symbolOffset = reader_.byteOffset();
+      uint64_t symbolStartBits = reader_.consumedBits();
+      size_t symbolOutput = produced;
       unsigned symbol = charLen_.decode(reader_);
       if (symbol < 256) {
         output_[produced++] = static_cast<uint8_t>(symbol);
@@ -63,6 +71,9 @@ public:
       }
       if (reader_.overran())
         return truncated();
+      if (trace_)
+        trace_->tokens.push_back({uint32_t(symbolOutput), uint32_t(produced - symbolOutput),
+                                  uint32_t(reader_.consumedBits() - symbolStartBits)});
     }
     return llvm::Error::success();
   }
@@ -153,12 +164,16 @@ private:
 
   MsbBitReader reader_;
   std::vector<uint8_t> &output_;
+  DecodeTrace *trace_;
   EfiHuffmanDecoder codeLengths_, charLen_, positions_;
 };
 
 } // namespace
 
-llvm::Expected<std::vector<uint8_t>> decompress(llvm::ArrayRef<uint8_t> stream, size_t maxOutput) {
+namespace {
+
+llvm::Expected<std::vector<uint8_t>> decode(llvm::ArrayRef<uint8_t> stream, size_t maxOutput,
+                                            DecodeTrace *trace) {
   if (stream.size() < kHeaderSize)
     return makeError("EFI stream: truncated at byte {}: the header needs {} bytes", stream.size(),
                      kHeaderSize);
@@ -173,10 +188,24 @@ llvm::Expected<std::vector<uint8_t>> decompress(llvm::ArrayRef<uint8_t> stream, 
                      "bytes",
                      originalSize, maxOutput);
   std::vector<uint8_t> output(originalSize);
-  StreamDecoder decoder(stream.slice(kHeaderSize, compressedSize), output);
+  StreamDecoder decoder(stream.slice(kHeaderSize, compressedSize), output, trace);
   if (llvm::Error error = decoder.run())
     return error;
+  if (trace)
+    trace->bodyBits = uint64_t(compressedSize) * 8;
   return output;
+}
+
+} // namespace
+
+llvm::Expected<std::vector<uint8_t>> decompress(llvm::ArrayRef<uint8_t> stream, size_t maxOutput) {
+  return decode(stream, maxOutput, nullptr);
+}
+
+llvm::Expected<std::vector<uint8_t>> decompressTraced(llvm::ArrayRef<uint8_t> stream,
+                                                      DecodeTrace &trace, size_t maxOutput) {
+  trace = DecodeTrace{};
+  return decode(stream, maxOutput, &trace);
 }
 
 } // namespace romfit::efi

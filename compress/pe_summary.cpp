@@ -67,10 +67,12 @@ llvm::Expected<Summary> summarize(llvm::ArrayRef<uint8_t> pe) {
     summary.subsystem = header->Subsystem;
     summary.entryPoint = header->AddressOfEntryPoint;
     summary.fileExtent = header->SizeOfHeaders;
+    summary.headersSize = header->SizeOfHeaders;
   } else if (const auto *header = coff->getPE32Header()) {
     summary.subsystem = header->Subsystem;
     summary.entryPoint = header->AddressOfEntryPoint;
     summary.fileExtent = header->SizeOfHeaders;
+    summary.headersSize = header->SizeOfHeaders;
   } else {
     return makeError("COFF object without a PE optional header");
   }
@@ -84,6 +86,7 @@ llvm::Expected<Summary> summarize(llvm::ArrayRef<uint8_t> pe) {
     out.virtualAddress = section->VirtualAddress;
     out.virtualSize = section->VirtualSize;
     out.rawSize = section->SizeOfRawData;
+    out.rawOffset = section->PointerToRawData;
     if (section->SizeOfRawData)
       summary.fileExtent = std::max<uint64_t>(
           summary.fileExtent, uint64_t(section->PointerToRawData) + section->SizeOfRawData);

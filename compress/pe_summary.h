@@ -25,6 +25,7 @@ struct Section {
   uint32_t virtualAddress = 0;
   uint32_t virtualSize = 0;
   uint32_t rawSize = 0;
+  uint32_t rawOffset = 0;  // where the section's bytes start in the file
 };
 
 struct Summary {
@@ -32,6 +33,7 @@ struct Summary {
   uint16_t subsystem = 0;
   bool pe32Plus = false;
   uint64_t entryPoint = 0;  // relative virtual address
+  uint32_t headersSize = 0;  // DOS, PE and section headers, as SizeOfHeaders gives
   std::vector<Section> sections;
   // Bytes the headers and section contents occupy from the file's start.
   uint64_t fileExtent = 0;

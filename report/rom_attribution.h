@@ -1,0 +1,35 @@
+#pragma once
+// Every byte of a ROM file, attributed: ROM, image, section, member, symbol.
+// Symbol detail comes from the linked ELF and map `romfit build` keeps
+// beside each ROM (OUTDIR/ID/efi-ARCH/); a ROM without them, such as
+// Debian's, stops at PE sections and says so in its notes.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Error.h>
+
+#include "compress/budget.h"
+#include "report/size_tree.h"
+
+namespace romfit::report {
+
+struct RomReport {
+  std::string path;
+  uint64_t fileSize = 0;
+  BudgetLine budget;
+  SizeNode tree;  // finalised, reconciled and sorted largest first
+  std::vector<std::string> notes;
+};
+
+llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget);
+
+// The ROMs a report argument names: the file itself, or a build output
+// directory's *.rom files (without the *.unpruned.rom comparisons), sorted.
+llvm::Expected<std::vector<std::string>> romsNamedBy(llvm::StringRef argument);
+
+// "efi:x86_64", "efi:i386", "efi:arm64", ...: the names --image takes.
+std::string efiImageName(uint16_t machine);
+
+} // namespace romfit::report
