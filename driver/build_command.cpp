@@ -10,6 +10,8 @@
 #include "compress/pci_rom.h"
 #include "driver/command.h"
 #include "driver/rom_report.h"
+#include "report/budget_check.h"
+#include "report/rom_attribution.h"
 #include "rules/boot_check.h"
 #include "rules/ipxe_build.h"
 
@@ -56,7 +58,10 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
   std::vector<ImageSizes> rows;
   for (size_t i = 0; i < rom.images.size() && i < pruned->size() && i < unpruned->size(); ++i) {
     const rules::ImageBuild &image = rom.images[i];
-    ImageSizes row{image.kind.name, (*unpruned)[i], (*pruned)[i]};
+    ImageSizes row;
+    row.name = image.kind.name;
+    row.unpruned = (*unpruned)[i];
+    row.pruned = (*pruned)[i];
     if (image.kind.efi) {
       std::string dir = rules::imageDir(graph, rom, image.kind);
       row.unprunedRaw = fileSize(dir + "/unpruned.efidrv");
@@ -110,9 +115,13 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
   fmt::print("  budget {} B, BAR {} B, headroom {} B ({:.1f}% of budget; unpruned {:.1f}%)\n",
              withThousands(budget), withThousands(after.barSize), signedBytes(after.headroom),
              after.percentOfBudget(), before.percentOfBudget());
-  if (!after.fits()) {
-    fmt::print(stderr, "romfit build: {} is {} B over the {} B budget\n", prunedPath,
-               withThousands(uint64_t(-after.headroom)), withThousands(budget));
+  // The same gate `romfit check` applies, with its message.
+  auto attributed = report::attributeRom(prunedPath, budget);
+  if (!attributed)
+    return attributed.takeError();
+  report::RomCheck check = report::checkRom(std::move(*attributed), std::nullopt, {budget, {}});
+  if (!check.passed()) {
+    fmt::print(stderr, "romfit build: {}\n", check.message());
     return kExitCheckFailed;
   }
   return kExitOk;

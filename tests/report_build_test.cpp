@@ -1,0 +1,139 @@
+// report and diff on ROMs romfit build made from the minipxe fixture: the
+// build keeps the linked ELF and map, so rows go down to members and
+// symbols, and still add up to the file at every level.
+#include <set>
+
+#include <gtest/gtest.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/JSON.h>
+
+#include "tests/build_fixture.h"
+
+namespace romfit {
+namespace {
+
+class ReportOnBuild : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    scratch = new std::string(testing::makeScratchDir("report-build"));
+    std::string tree = testing::copyMinipxe(*scratch);
+    out = new std::string(*scratch + "/out");
+    auto build = testing::runRomfit(testing::minipxeBuild(tree, *out));
+    built = build.status == 0;
+    if (!built)
+      ADD_FAILURE() << build.out << build.err;
+  }
+  static void TearDownTestSuite() {
+    llvm::sys::fs::remove_directories(*scratch);
+    delete scratch;
+    delete out;
+  }
+  void SetUp() override { ASSERT_TRUE(built); }
+
+  static llvm::json::Value runJson(const std::vector<std::string> &arguments) {
+    auto result = testing::runRomfit(arguments);
+    EXPECT_EQ(result.status, 0) << result.err;
+    auto json = llvm::json::parse(result.out);
+    if (!json) {
+      ADD_FAILURE() << llvm::toString(json.takeError()) << result.out;
+      return nullptr;
+    }
+    return std::move(*json);
+  }
+
+  static std::string *scratch, *out;
+  static bool built;
+};
+std::string *ReportOnBuild::scratch, *ReportOnBuild::out;
+bool ReportOnBuild::built = false;
+
+struct Totals {
+  int64_t raw = 0, compressed = 0;
+};
+
+// Checks that every row's children add up to it; returns the row's kinds
+// seen below it, so a test can say symbols were reached.
+void expectReconciles(const llvm::json::Object &row, const std::string &path,
+                      std::set<std::string> &kinds) {
+  kinds.insert(row.getString("kind").getValueOr("").str());
+  const llvm::json::Array *children = row.getArray("children");
+  if (!children)
+    return;
+  Totals sum;
+  for (const llvm::json::Value &child : *children) {
+    const llvm::json::Object &object = *child.getAsObject();
+    sum.raw += object.getInteger("raw").getValueOr(-1);
+    sum.compressed += object.getInteger("compressed").getValueOr(-1);
+    expectReconciles(object, path + "/" + object.getString("name").getValueOr("").str(), kinds);
+  }
+  EXPECT_EQ(sum.raw, row.getInteger("raw").getValueOr(-1)) << path;
+  EXPECT_EQ(sum.compressed, row.getInteger("compressed").getValueOr(-1)) << path;
+}
+
+TEST_F(ReportOnBuild, BothRomsReconcileDownToSymbols) {
+  for (const char *name : {"8086100e.rom", "8086100e.unpruned.rom"}) {
+    std::string rom = *out + "/" + name;
+    llvm::json::Value json = runJson({"report", "--format", "json", rom});
+    const llvm::json::Object *document = json.getAsObject();
+    ASSERT_TRUE(document);
+    const llvm::json::Object &entry = *document->getArray("roms")->front().getAsObject();
+    const llvm::json::Object &root = *entry.getObject("root");
+    uint64_t fileSize = 0;
+    llvm::sys::fs::file_size(rom, fileSize);
+    EXPECT_EQ(root.getInteger("compressed").getValueOr(-1), int64_t(fileSize)) << name;
+    std::set<std::string> kinds;
+    expectReconciles(root, name, kinds);
+    EXPECT_TRUE(kinds.count("member") && kinds.count("symbol")) << name;
+    for (const llvm::json::Value &note : *entry.getArray("notes"))
+      EXPECT_EQ(note.getAsString()->find("efi:x86_64"), llvm::StringRef::npos)
+          << "the build's ELF and map were not found: " << note.getAsString()->str();
+  }
+}
+
+TEST_F(ReportOnBuild, ADirectoryReportsItsPrunedRoms) {
+  auto result = testing::runRomfit({"report", "--depth", "3", "--bytes", *out});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_NE(result.out.find("8086100e.rom: "), std::string::npos);
+  EXPECT_EQ(result.out.find("unpruned"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("intel.o"), std::string::npos) << result.out;
+}
+
+// ld's maps are the oracle: what the unpruned link had and the pruned one
+// has not is exactly what the cut removed.
+TEST_F(ReportOnBuild, DiffOfUnprunedAndPrunedListsExactlyTheRemovedMembers) {
+  std::string dir = *out + "/8086100e/efi-x86_64";
+  std::set<std::string> removedByCut;
+  std::set<std::string> kept = testing::membersInMap(dir + "/pruned.map");
+  for (const std::string &member : testing::membersInMap(dir + "/unpruned.map"))
+    if (!kept.count(member))
+      removedByCut.insert(member);
+  ASSERT_FALSE(removedByCut.empty());
+
+  llvm::json::Value json = runJson(
+      {"diff", "--format", "json", *out + "/8086100e.unpruned.rom", *out + "/8086100e.rom"});
+  const llvm::json::Object &pair =
+      *json.getAsObject()->getArray("pairs")->front().getAsObject();
+  std::set<std::string> removedInDiff;
+  for (const llvm::json::Value &change : *pair.getArray("changes")) {
+    const llvm::json::Object &object = *change.getAsObject();
+    const llvm::json::Array &path = *object.getArray("path");
+    if (object.getString("level") == llvm::StringRef("member") &&
+        object.getString("status") == llvm::StringRef("removed") &&
+        path[0].getAsString() == llvm::StringRef("efi:x86_64"))
+      removedInDiff.insert(path[1].getAsString()->str());
+  }
+  EXPECT_EQ(removedInDiff, removedByCut);
+  const llvm::json::Object &summary = *pair.getObject("summary");
+  EXPECT_EQ(summary.getString("level"), llvm::StringRef("symbol"));
+  EXPECT_GT(summary.getInteger("removed").getValueOr(0), 0);
+  EXPECT_LT(summary.getInteger("total").getValueOr(0), 0);
+
+  auto table = testing::runRomfit(
+      {"diff", *out + "/8086100e.unpruned.rom", *out + "/8086100e.rom"});
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("add/remove: "), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("headroom"), std::string::npos) << table.out;
+}
+
+} // namespace
+} // namespace romfit
