@@ -18,6 +18,16 @@ namespace romfit::report {
 
 namespace {
 
+llvm::Expected<LinkDetail> readLinkDetail(const std::string &elfPath, const std::string &mapPath) {
+  auto elf = readLinkedElf(elfPath);
+  if (!elf)
+    return elf.takeError();
+  auto map = readLinkMap(mapPath);
+  if (!map)
+    return map.takeError();
+  return LinkDetail{std::move(*elf), std::move(*map)};
+}
+
 // The linked files of the image whose PE is exactly `pe`, if the ROM sits
 // in a romfit build directory: DIR/ID.rom with DIR/ID/efi-ARCH/*.efidrv.
 llvm::Expected<std::optional<LinkDetail>> findLinkDetail(llvm::StringRef romPath,
@@ -36,15 +46,63 @@ llvm::Expected<std::optional<LinkDetail>> findLinkDetail(llvm::StringRef romPath
       return efidrv.takeError();
     if (*efidrv != llvm::ArrayRef<uint8_t>(pe).vec())
       continue;
-    auto elf = readLinkedElf(base + ".elf");
-    if (!elf)
-      return elf.takeError();
-    auto map = readLinkMap(base + ".map");
-    if (!map)
-      return map.takeError();
-    return LinkDetail{std::move(*elf), std::move(*map)};
+    return readLinkDetail(base + ".elf", base + ".map");
   }
   return std::nullopt;
+}
+
+// A driver file's ELF and map: romfit build's pruned.efidrv has pruned.elf
+// and pruned.map; iPXE's X.efidrv has X.efidrv.tmp and X.efidrv.tmp.map.
+llvm::Expected<std::optional<LinkDetail>> findDriverLinkDetail(llvm::StringRef driverPath) {
+  llvm::SmallString<256> stem(driverPath);
+  llvm::sys::path::replace_extension(stem, "");
+  for (const auto &[elf, map] : {std::pair{(stem + ".elf").str(), (stem + ".map").str()},
+                                 std::pair{(driverPath + ".tmp").str(),
+                                           (driverPath + ".tmp.map").str()}})
+    if (llvm::sys::fs::exists(elf) && llvm::sys::fs::exists(map))
+      return readLinkDetail(elf, map);
+  return std::nullopt;
+}
+
+// The rows a compressed stream adds (its header and block headers), and the
+// cost of each byte of what it decodes to.
+struct DecodedStream {
+  pci::Bytes pe;
+  ByteCosts costs;
+  std::vector<SizeNode> framing;
+};
+
+llvm::Expected<DecodedStream> decodeStream(llvm::ArrayRef<uint8_t> stream) {
+  efi::DecodeTrace trace;
+  auto decoded = efi::decompressTraced(stream, trace);
+  if (!decoded)
+    return decoded.takeError();
+  DecodedStream out{std::move(*decoded), ByteCosts::stored(), {}};
+  out.costs = ByteCosts::fromTrace(trace, out.pe.size());
+  SizeNode header = plainRow("EFI stream header", RowKind::Overhead, efi::kHeaderSize);
+  header.raw = 0;  // not part of the linked image
+  out.framing.push_back(std::move(header));
+  // Block headers, and the bits that pad the stream's last byte.
+  uint64_t framingBits = trace.bodyBits - std::min(trace.bodyBits, trace.tokenBits());
+  out.framing.push_back(compressedRow(fmt::format("EFI block headers ({} blocks)", trace.blockCount),
+                                      RowKind::Overhead, 0, double(framingBits)));
+  return out;
+}
+
+// The PE's rows, down to symbols when its ELF and map are known.
+llvm::Expected<std::vector<SizeNode>> peRows(llvm::ArrayRef<uint8_t> pe, const ByteCosts &costs,
+                                             const std::optional<LinkDetail> &detail,
+                                             const std::string &context) {
+  auto summary = pe::summarize(pe);
+  if (!summary)
+    return withContext(summary.takeError(), context + ": PE");
+  return attributePe(pe.size(), *summary, costs, detail ? &*detail : nullptr);
+}
+
+std::string sectionsOnlyNote(const std::string &imageName) {
+  return fmt::format("{}: no linked ELF and map beside the file, so attributed down to PE "
+                     "sections only",
+                     imageName);
 }
 
 llvm::Expected<SizeNode> attributeEfiImage(llvm::StringRef romPath, llvm::ArrayRef<uint8_t> rom,
@@ -59,19 +117,16 @@ llvm::Expected<SizeNode> attributeEfiImage(llvm::StringRef romPath, llvm::ArrayR
   pci::Bytes pe;
   ByteCosts costs = ByteCosts::stored();
   uint64_t streamEnd = 0;  // bytes of the payload the PE or its stream take
+  std::string context = fmt::format("{}: EFI image at offset {:#x}", romPath, image.offset);
   if (efi.isCompressed()) {
-    efi::DecodeTrace trace;
-    auto decoded = efi::decompressTraced(payload.take_front(*efi.compressedSize), trace);
-    if (!decoded)
-      return withContext(decoded.takeError(),
-                         fmt::format("{}: EFI image at offset {:#x}", romPath, image.offset));
-    pe = std::move(*decoded);
-    costs = ByteCosts::fromTrace(trace, pe.size());
+    auto stream = decodeStream(payload.take_front(*efi.compressedSize));
+    if (!stream)
+      return withContext(stream.takeError(), context);
+    pe = std::move(stream->pe);
+    costs = std::move(stream->costs);
     streamEnd = *efi.compressedSize;
-    node.add(plainRow("EFI stream header", RowKind::Overhead, efi::kHeaderSize)).raw = 0;
-    uint64_t framingBits = trace.bodyBits - std::min(trace.bodyBits, trace.tokenBits());
-    node.add(compressedRow(fmt::format("EFI block headers ({} blocks)", trace.blockCount),
-                           RowKind::Overhead, 0, double(framingBits)));
+    for (SizeNode &row : stream->framing)
+      node.add(std::move(row));
   } else {
     auto extracted = pci::extractPe(rom, image);
     if (!extracted)
@@ -80,22 +135,17 @@ llvm::Expected<SizeNode> attributeEfiImage(llvm::StringRef romPath, llvm::ArrayR
     streamEnd = pe.size();
   }
 
-  auto summary = pe::summarize(pe);
-  if (!summary)
-    return withContext(summary.takeError(),
-                       fmt::format("{}: EFI image at offset {:#x}: PE", romPath, image.offset));
   auto detail = findLinkDetail(romPath, name, pe);
   if (!detail)
     return detail.takeError();
   if (!*detail)
-    notes.push_back(fmt::format("{}: no linked ELF and map beside the ROM, so attributed down to PE "
-                                "sections only",
-                                name));
-  std::vector<SizeNode> peRows =
-      attributePe(pe.size(), *summary, costs, *detail ? &**detail : nullptr);
+    notes.push_back(sectionsOnlyNote(name));
   // Inside a stream these rows share the stream's bytes with the block
   // headers, by the bits spent on each.
-  for (SizeNode &row : peRows)
+  auto rows = peRows(pe, costs, *detail, context);
+  if (!rows)
+    return rows.takeError();
+  for (SizeNode &row : *rows)
     node.add(std::move(row));
   uint64_t used = efi.peOffset + streamEnd;
   node.add(plainRow("image padding", RowKind::Overhead, image.length - std::min(used, image.length)));
@@ -117,6 +167,46 @@ std::string uniqueName(const std::string &name, std::vector<std::string> &used) 
   return candidate;
 }
 
+// An EFI driver file (.efidrv) as it would sit in a ROM: compressed by
+// romfit's encoder at its default level, without ROM header or padding.
+llvm::Expected<RomReport> attributeDriver(llvm::StringRef path, const pci::Bytes &bytes,
+                                          uint64_t budget) {
+  auto summary = pe::summarize(bytes);
+  if (!summary)
+    return withContext(summary.takeError(), path.str());
+  std::string name = efiImageName(summary->machine);
+  std::vector<uint8_t> stream = efi::compress(bytes, efi::EfiLevel::Optimal);
+  auto decoded = decodeStream(stream);
+  if (!decoded)
+    return withContext(decoded.takeError(), fmt::format("{}: romfit's own stream", path));
+
+  RomReport report;
+  report.path = path.str();
+  report.fileSize = stream.size();
+  report.budget = measureAgainstBudget(stream.size(), budget);
+  report.notes.push_back(fmt::format("{}: an EFI driver, not a ROM: compressed bytes are romfit's "
+                                     "optimal EFI stream of it, without ROM header or padding",
+                                     name));
+  auto detail = findDriverLinkDetail(path);
+  if (!detail)
+    return detail.takeError();
+  if (!*detail)
+    report.notes.push_back(sectionsOnlyNote(name));
+  auto rows = peRows(bytes, decoded->costs, *detail, path.str());
+  if (!rows)
+    return rows.takeError();
+  report.tree = plainRow(llvm::sys::path::filename(path).str(), RowKind::Rom, stream.size());
+  SizeNode &image = report.tree.add(plainRow(name, RowKind::Image, stream.size()));
+  for (SizeNode &row : decoded->framing)
+    image.add(std::move(row));
+  for (SizeNode &row : *rows)
+    image.add(std::move(row));
+  return report;
+}
+
+llvm::Expected<RomReport> attributeRomImages(llvm::StringRef romPath, const pci::Bytes &bytes,
+                                             uint64_t budget);
+
 } // namespace
 
 std::string efiImageName(uint16_t machine) {
@@ -132,22 +222,45 @@ llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget)
   auto bytes = readFileBytes(romPath);
   if (!bytes)
     return bytes.takeError();
-  auto rom = pci::parse(*bytes);
+  RomReport report;
+  if (bytes->size() >= 2 && (*bytes)[0] == 'M' && (*bytes)[1] == 'Z') {
+    auto driver = attributeDriver(romPath, *bytes, budget);
+    if (!driver)
+      return driver.takeError();
+    report = std::move(*driver);
+  } else {
+    auto attributed = attributeRomImages(romPath, *bytes, budget);
+    if (!attributed)
+      return attributed.takeError();
+    report = std::move(*attributed);
+  }
+  finalizeTree(report.tree);
+  if (llvm::Error error = checkReconciles(report.tree))
+    return withContext(std::move(error), romPath.str());
+  sortBySize(report.tree);
+  return report;
+}
+
+namespace {
+
+llvm::Expected<RomReport> attributeRomImages(llvm::StringRef romPath, const pci::Bytes &bytes,
+                                             uint64_t budget) {
+  auto rom = pci::parse(bytes);
   if (!rom)
     return withContext(rom.takeError(), romPath.str());
 
   RomReport report;
   report.path = romPath.str();
-  report.fileSize = bytes->size();
-  report.budget = measureAgainstBudget(bytes->size(), budget);
-  report.tree = plainRow(llvm::sys::path::filename(romPath).str(), RowKind::Rom, bytes->size());
+  report.fileSize = bytes.size();
+  report.budget = measureAgainstBudget(bytes.size(), budget);
+  report.tree = plainRow(llvm::sys::path::filename(romPath).str(), RowKind::Rom, bytes.size());
   std::vector<std::string> names;
   uint64_t end = 0;
   for (const pci::Image &image : rom->images) {
     end = image.offset + image.length;
     if (image.efi) {
       std::string name = uniqueName(efiImageName(image.efi->machine), names);
-      auto node = attributeEfiImage(romPath, *bytes, image, name, report.notes);
+      auto node = attributeEfiImage(romPath, bytes, image, name, report.notes);
       if (!node)
         return node.takeError();
       report.tree.add(std::move(*node));
@@ -156,13 +269,11 @@ llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget)
       report.tree.add(attributeLegacyImage(image, report.notes));
     }
   }
-  report.tree.add(plainRow("bytes after the last image", RowKind::Overhead, bytes->size() - end));
-  finalizeTree(report.tree);
-  if (llvm::Error error = checkReconciles(report.tree))
-    return withContext(std::move(error), romPath.str());
-  sortBySize(report.tree);
+  report.tree.add(plainRow("bytes after the last image", RowKind::Overhead, bytes.size() - end));
   return report;
 }
+
+} // namespace
 
 llvm::Expected<std::vector<std::string>> romsNamedBy(llvm::StringRef argument) {
   if (!llvm::sys::fs::is_directory(argument))

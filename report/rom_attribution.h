@@ -1,5 +1,6 @@
 #pragma once
-// Every byte of a ROM file, attributed: ROM, image, section, member, symbol.
+// Every byte of a ROM file (or of an EFI driver as a ROM would hold it),
+// attributed: ROM, image, section, member, symbol.
 // Symbol detail comes from the linked ELF and map `romfit build` keeps
 // beside each ROM (OUTDIR/ID/efi-ARCH/); a ROM without them, such as
 // Debian's, stops at PE sections and says so in its notes.

@@ -90,6 +90,24 @@ TEST_F(ReportOnBuild, BothRomsReconcileDownToSymbols) {
   }
 }
 
+// A driver file is reported as a ROM would hold it: romfit's own stream.
+TEST_F(ReportOnBuild, AnEfiDriverIsReportedAsItsCompressedStreamDownToSymbols) {
+  std::string driver = *out + "/8086100e/efi-x86_64/pruned.efidrv";
+  llvm::json::Value json = runJson({"report", "--format", "json", driver});
+  const llvm::json::Object &entry =
+      *json.getAsObject()->getArray("roms")->front().getAsObject();
+  const llvm::json::Object &root = *entry.getObject("root");
+  std::set<std::string> kinds;
+  expectReconciles(root, driver, kinds);
+  EXPECT_TRUE(kinds.count("symbol"));
+  const llvm::json::Object &image = *root.getArray("children")->front().getAsObject();
+  EXPECT_EQ(image.getString("name"), llvm::StringRef("efi:x86_64"));
+  uint64_t driverSize = 0;
+  llvm::sys::fs::file_size(driver, driverSize);
+  EXPECT_EQ(image.getInteger("raw").getValueOr(0), int64_t(driverSize));
+  EXPECT_LT(root.getInteger("compressed").getValueOr(0), int64_t(driverSize));
+}
+
 TEST_F(ReportOnBuild, ADirectoryReportsItsPrunedRoms) {
   auto result = testing::runRomfit({"report", "--depth", "3", "--bytes", *out});
   ASSERT_EQ(result.status, 0) << result.err;
