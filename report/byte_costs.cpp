@@ -6,9 +6,16 @@ namespace romfit::report {
 
 ByteCosts ByteCosts::stored() { return ByteCosts(); }
 
-ByteCosts ByteCosts::fromTrace(const efi::DecodeTrace &trace, uint64_t size) {
+ByteCosts ByteCosts::fromBitsPerByte(const std::vector<double> &bitsPerByte) {
   ByteCosts costs;
   costs.compressed_ = true;
+  costs.prefixBits_.assign(bitsPerByte.size() + 1, 0.0);
+  for (size_t i = 0; i < bitsPerByte.size(); ++i)
+    costs.prefixBits_[i + 1] = costs.prefixBits_[i] + bitsPerByte[i];
+  return costs;
+}
+
+ByteCosts ByteCosts::fromTrace(const efi::DecodeTrace &trace, uint64_t size) {
   std::vector<double> perByte(size, 0.0);
   for (const efi::DecodeTrace::Token &token : trace.tokens) {
     if (token.length == 0 || token.outputOffset >= size)
@@ -18,10 +25,7 @@ ByteCosts ByteCosts::fromTrace(const efi::DecodeTrace &trace, uint64_t size) {
     for (uint64_t i = token.outputOffset; i < end; ++i)
       perByte[i] += share;
   }
-  costs.prefixBits_.assign(size + 1, 0.0);
-  for (uint64_t i = 0; i < size; ++i)
-    costs.prefixBits_[i + 1] = costs.prefixBits_[i] + perByte[i];
-  return costs;
+  return fromBitsPerByte(perByte);
 }
 
 double ByteCosts::bits(uint64_t begin, uint64_t end) const {

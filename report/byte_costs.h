@@ -15,6 +15,8 @@ class ByteCosts {
 public:
   static ByteCosts stored();
   static ByteCosts fromTrace(const efi::DecodeTrace &trace, uint64_t size);
+  // Any other account of what each byte cost, in bits.
+  static ByteCosts fromBitsPerByte(const std::vector<double> &bitsPerByte);
 
   bool compressed() const { return compressed_; }
   double bits(uint64_t begin, uint64_t end) const;

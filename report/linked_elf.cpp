@@ -19,6 +19,39 @@ const LinkedSection *LinkedElf::find(llvm::StringRef name) const {
   return nullptr;
 }
 
+namespace {
+
+// A section's load address: its segment's physical address plus its place
+// in the segment, as objcopy computes it.
+template <typename ELFT>
+llvm::Error assignLoadAddresses(const llvm::object::ELFObjectFile<ELFT> &object,
+                                std::map<uint64_t, size_t> &byIndex, LinkedElf &linked) {
+  auto headers = object.getELFFile().program_headers();
+  if (!headers)
+    return headers.takeError();
+  auto sections = object.getELFFile().sections();
+  if (!sections)
+    return sections.takeError();
+  for (auto &[index, position] : byIndex) {
+    LinkedSection &section = linked.sections[position];
+    section.loadAddress = section.address;
+    const auto &header = (*sections)[index];
+    for (const auto &segment : *headers) {
+      if (segment.p_type != llvm::ELF::PT_LOAD || !section.hasContents)
+        continue;
+      uint64_t offset = header.sh_offset;
+      if (offset >= segment.p_offset && offset + header.sh_size <= segment.p_offset + segment.p_filesz &&
+          segment.p_filesz) {
+        section.loadAddress = segment.p_paddr + (offset - segment.p_offset);
+        break;
+      }
+    }
+  }
+  return llvm::Error::success();
+}
+
+} // namespace
+
 llvm::Expected<LinkedElf> readLinkedElf(llvm::StringRef path) {
   auto buffer = readFile(path);
   if (!buffer)
@@ -31,6 +64,7 @@ llvm::Expected<LinkedElf> readLinkedElf(llvm::StringRef path) {
     return makeError("{}: not an ELF file", path);
 
   LinkedElf linked;
+  linked.buffer = std::shared_ptr<llvm::MemoryBuffer>(std::move(*buffer));
   std::map<uint64_t, size_t> byIndex;  // ELF section index -> position in `sections`
   for (const llvm::object::SectionRef &section : elf->sections()) {
     llvm::object::ELFSectionRef elfSection(section);
@@ -45,9 +79,26 @@ llvm::Expected<LinkedElf> readLinkedElf(llvm::StringRef path) {
     out.address = section.getAddress();
     out.size = section.getSize();
     out.hasContents = elfSection.getType() != llvm::ELF::SHT_NOBITS;
+    if (out.hasContents) {
+      auto contents = section.getContents();
+      if (!contents)
+        return makeError("{}: section {}: {}", path, out.name,
+                         llvm::toString(contents.takeError()));
+      out.contents = llvm::arrayRefFromStringRef(*contents);
+    }
     byIndex[section.getIndex()] = linked.sections.size();
     linked.sections.push_back(std::move(out));
   }
+  llvm::Error loadError = llvm::Error::success();
+  if (auto *elf32 = llvm::dyn_cast<llvm::object::ELF32LEObjectFile>(elf))
+    loadError = assignLoadAddresses(*elf32, byIndex, linked);
+  else if (auto *elf64 = llvm::dyn_cast<llvm::object::ELF64LEObjectFile>(elf))
+    loadError = assignLoadAddresses(*elf64, byIndex, linked);
+  else
+    for (LinkedSection &section : linked.sections)
+      section.loadAddress = section.address;
+  if (loadError)
+    return makeError("{}: program headers: {}", path, llvm::toString(std::move(loadError)));
   for (const llvm::object::ELFSymbolRef &symbol : elf->symbols()) {
     uint8_t type = symbol.getELFType();
     if (type == llvm::ELF::STT_SECTION || type == llvm::ELF::STT_FILE)

@@ -55,8 +55,8 @@ void attributeInputSection(const MappedInputSection &input, uint64_t begin, uint
   symbols.extend(unclaimed, toPe + cursor, toPe + end);
 }
 
-// Members, alignment fill and file alignment of one section whose contents
-// came from `elfSection`.
+} // namespace
+
 std::vector<SizeNode> attributeLinkedSection(uint64_t sectionBegin, uint64_t sectionEnd,
                                              const LinkedSection &elfSection,
                                              const std::vector<const MappedInputSection *> &inputs,
@@ -95,7 +95,16 @@ std::vector<SizeNode> attributeLinkedSection(uint64_t sectionBegin, uint64_t sec
   return rows;
 }
 
-} // namespace
+std::map<std::string, std::vector<const MappedInputSection *>>
+inputsByOutputSection(const LinkMap &map) {
+  std::map<std::string, std::vector<const MappedInputSection *>> inputs;
+  for (const MappedInputSection &input : map.inputSections)
+    inputs[input.outputSection].push_back(&input);
+  for (auto &[name, list] : inputs)
+    std::stable_sort(list.begin(), list.end(),
+                     [](auto *a, auto *b) { return a->address < b->address; });
+  return inputs;
+}
 
 std::vector<SizeNode> attributePe(uint64_t peSize, const pe::Summary &summary,
                                   const ByteCosts &costs, const LinkDetail *detail) {
@@ -111,13 +120,8 @@ std::vector<SizeNode> attributePe(uint64_t peSize, const pe::Summary &summary,
                    [](auto *a, auto *b) { return a->rawOffset < b->rawOffset; });
 
   std::map<std::string, std::vector<const MappedInputSection *>> inputsBySection;
-  if (detail) {
-    for (const MappedInputSection &input : detail->map.inputSections)
-      inputsBySection[input.outputSection].push_back(&input);
-    for (auto &[name, inputs] : inputsBySection)
-      std::stable_sort(inputs.begin(), inputs.end(),
-                       [](auto *a, auto *b) { return a->address < b->address; });
-  }
+  if (detail)
+    inputsBySection = inputsByOutputSection(detail->map);
 
   SizeNode gaps = costs.emptyRow("PE alignment padding", RowKind::Overhead);
   uint64_t cursor = headersEnd;

@@ -4,6 +4,8 @@
 // (elf2efi keeps ELF section contents and addresses), each section goes on
 // down to archive members and their symbols.
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <llvm/ADT/ArrayRef.h>
@@ -20,6 +22,18 @@ struct LinkDetail {
   LinkedElf elf;
   LinkMap map;
 };
+
+// The rows of one section whose bytes [sectionBegin, sectionEnd) of the
+// image came from `elfSection`: its members (each down to symbols),
+// alignment fill between input sections, and file alignment after them.
+std::vector<SizeNode> attributeLinkedSection(uint64_t sectionBegin, uint64_t sectionEnd,
+                                             const LinkedSection &elfSection,
+                                             const std::vector<const MappedInputSection *> &inputs,
+                                             const ByteCosts &costs);
+
+// The map's input sections by output section, each list by address.
+std::map<std::string, std::vector<const MappedInputSection *>>
+inputsByOutputSection(const LinkMap &map);
 
 std::vector<SizeNode> attributePe(uint64_t peSize, const pe::Summary &summary,
                                   const ByteCosts &costs, const LinkDetail *detail);

@@ -12,6 +12,7 @@
 #include "compress/file_io.h"
 #include "compress/pci_rom.h"
 #include "report/byte_costs.h"
+#include "report/legacy_attribution.h"
 #include "report/pe_attribution.h"
 
 namespace romfit::report {
@@ -152,10 +153,41 @@ llvm::Expected<SizeNode> attributeEfiImage(llvm::StringRef romPath, llvm::ArrayR
   return node;
 }
 
-SizeNode attributeLegacyImage(const pci::Image &image, std::vector<std::string> &notes) {
+// The legacy image's linked ELF and map: iPXE keeps bin/ID.rom.tmp and its
+// map beside bin/ID.rom; romfit build copies them to OUTDIR/ID/legacy/.
+llvm::Expected<std::optional<LinkDetail>> findLegacyLinkDetail(llvm::StringRef romPath) {
+  llvm::SmallString<256> copied = llvm::sys::path::parent_path(romPath);
+  llvm::sys::path::append(copied, llvm::sys::path::filename(romPath).split('.').first, "legacy");
+  for (const auto &[elf, map] :
+       {std::pair{(romPath + ".tmp").str(), (romPath + ".tmp.map").str()},
+        std::pair{(copied + "/linked.elf").str(), (copied + "/linked.map").str()}})
+    if (llvm::sys::fs::exists(elf) && llvm::sys::fs::exists(map))
+      return readLinkDetail(elf, map);
+  return std::nullopt;
+}
+
+llvm::Expected<SizeNode> attributeLegacyImage(llvm::StringRef romPath,
+                                              llvm::ArrayRef<uint8_t> rom,
+                                              const pci::Image &image,
+                                              std::vector<std::string> &notes) {
   SizeNode node = plainRow("legacy", RowKind::Image, image.length);
+  auto detail = findLegacyLinkDetail(romPath);
+  if (!detail)
+    return detail.takeError();
+  if (*detail) {
+    auto rows = attributeZinfoImage(pci::imageBytes(rom, image), **detail);
+    if (rows) {
+      node.children = std::move(*rows);
+      return node;
+    }
+    notes.push_back(fmt::format("legacy: the linked ELF beside the ROM does not describe this "
+                                "image ({}), so it is attributed as a whole",
+                                llvm::toString(rows.takeError())));
+  } else {
+    notes.push_back("legacy: no linked ELF (.rom.tmp) and map beside the ROM, so the BIOS image "
+                    "is attributed as a whole");
+  }
   node.add(plainRow("legacy code and data", RowKind::Section, image.length));
-  notes.push_back("legacy: the BIOS image is attributed as a whole");
   return node;
 }
 
@@ -266,7 +298,10 @@ llvm::Expected<RomReport> attributeRomImages(llvm::StringRef romPath, const pci:
       report.tree.add(std::move(*node));
     } else {
       uniqueName("legacy", names);
-      report.tree.add(attributeLegacyImage(image, report.notes));
+      auto node = attributeLegacyImage(romPath, bytes, image, report.notes);
+      if (!node)
+        return node.takeError();
+      report.tree.add(std::move(*node));
     }
   }
   report.tree.add(plainRow("bytes after the last image", RowKind::Overhead, bytes.size() - end));
