@@ -6,6 +6,8 @@
 #include <llvm/Support/CRC.h>
 #include <llvm/Support/Endian.h>
 
+#include "compress/efi_compress.h"
+#include "compress/efi_decode_trace.h"
 #include "compress/error.h"
 
 namespace romfit::report {
@@ -50,6 +52,26 @@ FlatBinary flatten(const LinkedElf &elf) {
     std::copy(section->contents.begin(), section->contents.end(),
               flat.bytes.begin() + (section->loadAddress - flat.base));
   return flat;
+}
+
+// liblzma does not say what each byte cost. romfit's EFI encoder (LZ77 and
+// Huffman, like LZMA's first stage) does: its fast level's bits per byte
+// stand in, scaled by the caller to the LZMA stream's real size.
+std::vector<double> estimatedBitsPerByte(llvm::ArrayRef<uint8_t> bytes) {
+  std::vector<double> bits(bytes.size(), 0.0);
+  if (bytes.empty())
+    return bits;
+  std::vector<uint8_t> stream = efi::compress(bytes, efi::EfiLevel::Fast);
+  efi::DecodeTrace trace;
+  auto decoded = efi::decompressTraced(stream, trace);
+  if (!decoded) {
+    llvm::consumeError(decoded.takeError());
+    return std::vector<double>(bytes.size(), 8.0);
+  }
+  for (const efi::DecodeTrace::Token &token : trace.tokens)
+    for (uint32_t i = 0; i < token.length && token.outputOffset + i < bits.size(); ++i)
+      bits[token.outputOffset + i] += double(token.bits) / token.length;
+  return bits;
 }
 
 } // namespace
@@ -120,9 +142,15 @@ llvm::Expected<std::vector<SizeNode>> attributeZinfoImage(llvm::ArrayRef<uint8_t
     // zbin's CRC-32 leaves out the final inversion.
     if (storedCrc != ~llvm::crc32(packed))
       return makeError("the PACK stream at {:#x} does not match its CRC", at);
-    double share = record.length ? 8.0 * double(packed.size()) / record.length : 0.0;
+    std::vector<double> estimate =
+        estimatedBitsPerByte(llvm::makeArrayRef(flat.bytes).slice(record.offset, record.length));
+    double estimatedTotal = 0;
+    for (double bits : estimate)
+      estimatedTotal += bits;
     for (uint32_t i = 0; i < record.length; ++i)
-      bitsPerByte[record.offset + i] += share;
+      bitsPerByte[record.offset + i] +=
+          estimatedTotal > 0 ? estimate[i] * 8.0 * double(packed.size()) / estimatedTotal
+                             : 8.0 * double(packed.size()) / record.length;
     if (!record.length)
       alignment += packed.size();  // a stream of nothing still takes bytes
     framing += 8;

@@ -6,9 +6,10 @@
 // bytes in place and do not move anything.
 //
 // liblzma does not say what each byte cost, so the bytes of one PACK
-// stream are shared among its rows in proportion to their raw bytes: every
-// byte of a packed range costs that range's average. docs/report-schema.md
-// says so where it defines the compressed column.
+// stream are shared among its rows by an estimate: the bits romfit's EFI
+// encoder (LZ77 and Huffman) spends on each byte of the range, scaled to
+// the LZMA stream's real size. docs/report-schema.md says so where it
+// defines the compressed column.
 #include <cstdint>
 #include <string>
 #include <vector>

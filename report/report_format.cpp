@@ -41,16 +41,20 @@ double shareOf(const SizeNode &row, const SizeNode &image) {
 void visitRows(const SizeNode &root, int depth,
                const std::function<void(const RowVisit &)> &visit) {
   std::vector<std::string> path;
-  std::function<void(const SizeNode &, const SizeNode &, int)> walk =
-      [&](const SizeNode &row, const SizeNode &image, int level) {
+  // `base` is what the row's share is of: the ROM for the ROM and its
+  // images, the image for everything inside one.
+  std::function<void(const SizeNode &, const SizeNode &, const SizeNode &, int)> walk =
+      [&](const SizeNode &row, const SizeNode &base, const SizeNode &image, int level) {
         path.push_back(row.name);
-        visit(RowVisit{row, image, level, path});
+        visit(RowVisit{row, base, level, path});
         if (level < depth)
-          for (const SizeNode &child : row.children)
-            walk(child, level == 0 ? child : image, level + 1);
+          for (const SizeNode &child : row.children) {
+            const SizeNode &childImage = level == 0 ? child : image;
+            walk(child, level == 0 ? root : childImage, childImage, level + 1);
+          }
         path.pop_back();
       };
-  walk(root, root, 0);
+  walk(root, root, root, 0);
 }
 
 llvm::json::Value budgetJson(const BudgetLine &line) {
@@ -63,16 +67,20 @@ llvm::json::Value budgetJson(const BudgetLine &line) {
 
 namespace {
 
-llvm::json::Value rowJson(const SizeNode &row, const SizeNode &image, int level, int depth) {
+llvm::json::Value rowJson(const SizeNode &row, const SizeNode &root, const SizeNode &base,
+                          const SizeNode &image, int level, int depth) {
   llvm::json::Object object{{"name", row.name},
                             {"kind", rowKindName(row.kind)},
                             {"raw", int64_t(row.raw)},
                             {"compressed", int64_t(row.stored)},
-                            {"share", shareOf(row, image)}};
+                            {"share", shareOf(row, base)}};
   if (level < depth && !row.children.empty()) {
     llvm::json::Array children;
-    for (const SizeNode &child : row.children)
-      children.push_back(rowJson(child, level == 0 ? child : image, level + 1, depth));
+    for (const SizeNode &child : row.children) {
+      const SizeNode &childImage = level == 0 ? child : image;
+      children.push_back(
+          rowJson(child, root, level == 0 ? root : childImage, childImage, level + 1, depth));
+    }
     object["children"] = std::move(children);
   }
   return object;
@@ -90,7 +98,7 @@ llvm::json::Value reportJson(llvm::ArrayRef<RomReport> reports, int depth) {
                                       {"size", int64_t(report.fileSize)},
                                       {"budget", budgetJson(report.budget)},
                                       {"notes", std::move(notes)},
-                                      {"root", rowJson(report.tree, report.tree, 0, depth)}});
+                                      {"root", rowJson(report.tree, report.tree, report.tree, report.tree, 0, depth)}});
   }
   return llvm::json::Object{{"schema", "romfit-report"},
                             {"version", kSchemaVersion},

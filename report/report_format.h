@@ -51,11 +51,11 @@ std::string reportCsv(llvm::ArrayRef<RomReport> reports, int depth);
 std::string reportMarkdown(llvm::ArrayRef<RomReport> reports, int depth);
 std::string reportHtml(llvm::ArrayRef<RomReport> reports);
 
-// Visits rows down to `depth`, parents before children, with each row's
-// image (the ROM row is its own).
+// Visits rows down to `depth`, parents before children, with what each
+// row's share is of (its image; the ROM for the ROM and image rows).
 struct RowVisit {
   const SizeNode &row;
-  const SizeNode &image;
+  const SizeNode &image;  // the share's base
   int depth;
   std::vector<std::string> path;  // names from the ROM row down to this row
 };
