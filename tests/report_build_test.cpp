@@ -16,9 +16,9 @@ class ReportOnBuild : public ::testing::Test {
 protected:
   static void SetUpTestSuite() {
     scratch = new std::string(testing::makeScratchDir("report-build"));
-    std::string tree = testing::copyMinipxe(*scratch);
+    tree = new std::string(testing::copyMinipxe(*scratch));
     out = new std::string(*scratch + "/out");
-    auto build = testing::runRomfit(testing::minipxeBuild(tree, *out));
+    auto build = testing::runRomfit(testing::minipxeBuild(*tree, *out));
     built = build.status == 0;
     if (!built)
       ADD_FAILURE() << build.out << build.err;
@@ -26,6 +26,7 @@ protected:
   static void TearDownTestSuite() {
     llvm::sys::fs::remove_directories(*scratch);
     delete scratch;
+    delete tree;
     delete out;
   }
   void SetUp() override { ASSERT_TRUE(built); }
@@ -41,10 +42,10 @@ protected:
     return std::move(*json);
   }
 
-  static std::string *scratch, *out;
+  static std::string *scratch, *tree, *out;
   static bool built;
 };
-std::string *ReportOnBuild::scratch, *ReportOnBuild::out;
+std::string *ReportOnBuild::scratch, *ReportOnBuild::tree, *ReportOnBuild::out;
 bool ReportOnBuild::built = false;
 
 struct Totals {
@@ -106,6 +107,43 @@ TEST_F(ReportOnBuild, AnEfiDriverIsReportedAsItsCompressedStreamDownToSymbols) {
   llvm::sys::fs::file_size(driver, driverSize);
   EXPECT_EQ(image.getInteger("raw").getValueOr(0), int64_t(driverSize));
   EXPECT_LT(root.getInteger("compressed").getValueOr(0), int64_t(driverSize));
+}
+
+const llvm::json::Object *childNamed(const llvm::json::Object &row, llvm::StringRef name) {
+  if (const llvm::json::Array *children = row.getArray("children"))
+    for (const llvm::json::Value &child : *children)
+      if (child.getAsObject()->getString("name") == name)
+        return child.getAsObject();
+  return nullptr;
+}
+
+// The legacy image as iPXE lays it out: a copied prefix costs its bytes;
+// the packed payload's stream is shared by what each byte cost to encode.
+TEST_F(ReportOnBuild, TheLegacyImageIsAttributedThroughItsZinfoRecords) {
+  std::string rom = *tree + "/bin/8086100e.rom";
+  llvm::json::Value json = runJson({"report", "--format", "json", rom});
+  const llvm::json::Object &entry =
+      *json.getAsObject()->getArray("roms")->front().getAsObject();
+  const llvm::json::Object &root = *entry.getObject("root");
+  std::set<std::string> kinds;
+  expectReconciles(root, rom, kinds);
+  const llvm::json::Object *legacy = childNamed(root, "legacy");
+  ASSERT_TRUE(legacy);
+  const llvm::json::Object *prefix = childNamed(*legacy, ".prefix");
+  const llvm::json::Object *payload = childNamed(*legacy, ".payload");
+  ASSERT_TRUE(prefix && payload) << "sections of the linked ELF";
+  EXPECT_EQ(prefix->getInteger("raw"), prefix->getInteger("compressed")) << "COPY keeps bytes";
+  const llvm::json::Object *tables = childNamed(*payload, "legacy_tables.o");
+  ASSERT_TRUE(tables);
+  const llvm::json::Object *noise = childNamed(*tables, "legacy_noise");
+  const llvm::json::Object *zeros = childNamed(*tables, "legacy_zeros");
+  ASSERT_TRUE(noise && zeros);
+  EXPECT_EQ(noise->getInteger("raw").getValueOr(0), 2048);
+  EXPECT_EQ(zeros->getInteger("raw").getValueOr(0), 2048);
+  EXPECT_GT(noise->getInteger("compressed").getValueOr(0), 1800);
+  EXPECT_LT(zeros->getInteger("compressed").getValueOr(9999), 100);
+  for (const llvm::json::Value &note : *entry.getArray("notes"))
+    EXPECT_EQ(note.getAsString()->find("legacy"), llvm::StringRef::npos) << note.getAsString()->str();
 }
 
 TEST_F(ReportOnBuild, ADirectoryReportsItsPrunedRoms) {
