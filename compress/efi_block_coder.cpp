@@ -38,7 +38,8 @@ EfiSymbolCounts &EfiSymbolCounts::operator-=(const EfiSymbolCounts &other) {
   return *this;
 }
 
-EfiHuffmanSet EfiHuffmanSet::fromFrequencies(llvm::ArrayRef<uint32_t> frequencies) {
+EfiHuffmanSet EfiHuffmanSet::fromFrequencies(llvm::ArrayRef<uint32_t> frequencies,
+                                             llvm::ArrayRef<uint32_t> lengthCost) {
   EfiHuffmanSet set;
   size_t used = std::count_if(frequencies.begin(), frequencies.end(), [](uint32_t f) { return f; });
   if (used <= 1) {
@@ -51,7 +52,9 @@ EfiHuffmanSet EfiHuffmanSet::fromFrequencies(llvm::ArrayRef<uint32_t> frequencie
     set.codes.assign(frequencies.size(), 0);
     return set;
   }
-  set.lengths = huffman::limitedCodeLengths(frequencies, kMaxCodeLength);
+  set.lengths = lengthCost.empty()
+                    ? huffman::limitedCodeLengths(frequencies, kMaxCodeLength)
+                    : huffman::costAwareCodeLengths(frequencies, kMaxCodeLength, lengthCost);
   set.codes = huffman::canonicalCodes(set.lengths);
   return set;
 }
@@ -211,6 +214,76 @@ uint64_t payloadBitsOf(const EfiSymbolCounts &counts, const EfiHuffmanSet &charL
   return bits;
 }
 
+// Bits emitSmallSet spends on each code length: 3, or unary past 6.
+std::vector<uint32_t> smallSetLengthCosts() {
+  std::vector<uint32_t> costs(kMaxCodeLength + 1, 0);
+  for (unsigned length = 1; length <= kMaxCodeLength; ++length)
+    costs[length] = length < kExtendedLengthMarker ? kSmallLengthBits : length - 3;
+  return costs;
+}
+
+// Chooses the code-length set and the tokens that send the char/length
+// lengths through it.
+void planCodeLengthSet(EfiBlockPlan &plan, EfiCodeSearch search) {
+  // How zero runs are split depends on the code-length code, which depends
+  // on the split: iterate from a neutral guess and keep the cheapest.
+  std::array<unsigned, 3> runSymbolBits = {4, 4 + kShortRunExtraBits, 4 + kLongRunExtraBits};
+  uint64_t bestBits = std::numeric_limits<uint64_t>::max();
+  const std::vector<uint32_t> lengthCosts =
+      search == EfiCodeSearch::HeaderAware ? smallSetLengthCosts() : std::vector<uint32_t>{};
+  for (int round = 0; round < 3; ++round) {
+    std::vector<CodeLengthToken> tokens = tokenizeCharLenLengths(plan.charLen.lengths, runSymbolBits);
+    std::array<uint32_t, kCodeLengthSymbols> frequencies{};
+    for (CodeLengthToken token : tokens)
+      ++frequencies[token.symbol];
+    EfiHuffmanSet codeLength = EfiHuffmanSet::fromFrequencies(frequencies, lengthCosts);
+    BitCounter counter;
+    emitSmallSet(counter, codeLength, kCodeLengthCountBits, true);
+    for (CodeLengthToken token : tokens)
+      emitCodeLengthToken(counter, codeLength, token);
+    if (counter.bits < bestBits) {
+      bestBits = counter.bits;
+      plan.codeLength = std::move(codeLength);
+      plan.charLenLengthTokens = std::move(tokens);
+    }
+    // A symbol the current code lacks would have to be added to it; guess
+    // a moderate length for it.
+    constexpr unsigned kUnusedSymbolGuess = 6;
+    auto bitsOf = [&](unsigned symbol) {
+      if (plan.codeLength.isSingleSymbol())
+        return symbol == unsigned(plan.codeLength.onlySymbol) ? 1u : kUnusedSymbolGuess;
+      unsigned length = plan.codeLength.lengths[symbol];
+      return length ? length : kUnusedSymbolGuess;
+    };
+    runSymbolBits = {bitsOf(kZeroRunSingle), bitsOf(kZeroRunShort) + kShortRunExtraBits,
+                     bitsOf(kZeroRunLong) + kLongRunExtraBits};
+  }
+}
+
+void countBits(EfiBlockPlan &plan, const EfiSymbolCounts &counts) {
+  BitCounter header;
+  emitBlockHeader(header, plan);
+  plan.headerBits = header.bits;
+  plan.payloadBits = payloadBitsOf(counts, plan.charLen, plan.position);
+}
+
+// What each char/length code length costs in the header under the current
+// code-length code: that code's bits for the length's symbol. A length the
+// code lacks would need a code of its own, longer than the longest.
+std::vector<uint32_t> charLenLengthCosts(const EfiHuffmanSet &codeLength) {
+  std::vector<uint32_t> costs(kMaxCodeLength + 1, 0);
+  unsigned longest = 0;
+  for (unsigned symbol = 0; symbol < kCodeLengthSymbols; ++symbol)
+    longest = std::max(longest, codeLength.bitsOf(symbol));
+  for (unsigned length = 1; length <= kMaxCodeLength; ++length) {
+    unsigned symbol = length + kLengthSymbolBias;
+    bool inCode = codeLength.isSingleSymbol() ? symbol == unsigned(codeLength.onlySymbol)
+                                              : codeLength.lengths[symbol] != 0;
+    costs[length] = inCode ? codeLength.bitsOf(symbol) : longest + 2;
+  }
+  return costs;
+}
+
 } // namespace
 
 unsigned EfiBlockPlan::tokenBits(const LzToken &token) const {
@@ -222,52 +295,38 @@ unsigned EfiBlockPlan::tokenBits(const LzToken &token) const {
   return bits;
 }
 
-EfiBlockPlan planBlock(const EfiSymbolCounts &counts) {
+EfiBlockPlan planBlock(const EfiSymbolCounts &counts, EfiCodeSearch search) {
   assert(counts.tokens >= 1 && counts.tokens <= kMaxBlockSymbols);
   EfiBlockPlan plan;
   plan.tokenCount = counts.tokens;
   plan.charLen = EfiHuffmanSet::fromFrequencies(counts.charLen);
   plan.position = EfiHuffmanSet::fromFrequencies(counts.position);
+  if (!plan.charLen.isSingleSymbol())
+    planCodeLengthSet(plan, EfiCodeSearch::Huffman);
+  countBits(plan, counts);
+  if (search == EfiCodeSearch::Huffman || plan.charLen.isSingleSymbol())
+    return plan;
 
-  if (!plan.charLen.isSingleSymbol()) {
-    // How zero runs are split depends on the code-length code, which depends
-    // on the split: iterate from a neutral guess and keep the cheapest.
-    std::array<unsigned, 3> runSymbolBits = {4, 4 + kShortRunExtraBits, 4 + kLongRunExtraBits};
-    uint64_t bestBits = std::numeric_limits<uint64_t>::max();
-    for (int round = 0; round < 3; ++round) {
-      std::vector<CodeLengthToken> tokens = tokenizeCharLenLengths(plan.charLen.lengths, runSymbolBits);
-      std::array<uint32_t, kCodeLengthSymbols> frequencies{};
-      for (CodeLengthToken token : tokens)
-        ++frequencies[token.symbol];
-      EfiHuffmanSet codeLength = EfiHuffmanSet::fromFrequencies(frequencies);
-      BitCounter counter;
-      emitSmallSet(counter, codeLength, kCodeLengthCountBits, true);
-      for (CodeLengthToken token : tokens)
-        emitCodeLengthToken(counter, codeLength, token);
-      if (counter.bits < bestBits) {
-        bestBits = counter.bits;
-        plan.codeLength = std::move(codeLength);
-        plan.charLenLengthTokens = std::move(tokens);
-      }
-      // A symbol the current code lacks would have to be added to it; guess
-      // a moderate length for it.
-      constexpr unsigned kUnusedSymbolGuess = 6;
-      auto bitsOf = [&](unsigned symbol) {
-        if (plan.codeLength.isSingleSymbol())
-          return symbol == unsigned(plan.codeLength.onlySymbol) ? 1u : kUnusedSymbolGuess;
-        unsigned length = plan.codeLength.lengths[symbol];
-        return length ? length : kUnusedSymbolGuess;
-      };
-      runSymbolBits = {bitsOf(kZeroRunSingle), bitsOf(kZeroRunShort) + kShortRunExtraBits,
-                       bitsOf(kZeroRunLong) + kLongRunExtraBits};
-    }
+  // Position and code-length lengths cost fixed header bits each, so one
+  // search settles them. Char/length lengths cost what the code-length code
+  // charges, and that code follows from the lengths: alternate while the
+  // block shrinks.
+  EfiBlockPlan best = plan;
+  EfiBlockPlan candidate = std::move(plan);
+  candidate.position = EfiHuffmanSet::fromFrequencies(counts.position, smallSetLengthCosts());
+  constexpr int kCharLenRounds = 2;
+  for (int round = 0; round <= kCharLenRounds; ++round) {
+    if (round > 0)
+      candidate.charLen =
+          EfiHuffmanSet::fromFrequencies(counts.charLen, charLenLengthCosts(candidate.codeLength));
+    planCodeLengthSet(candidate, EfiCodeSearch::HeaderAware);
+    countBits(candidate, counts);
+    if (candidate.totalBits() < best.totalBits())
+      best = candidate;
+    else if (round > 0)
+      break;
   }
-
-  BitCounter header;
-  emitBlockHeader(header, plan);
-  plan.headerBits = header.bits;
-  plan.payloadBits = payloadBitsOf(counts, plan.charLen, plan.position);
-  return plan;
+  return best;
 }
 
 void writeBlock(const EfiBlockPlan &plan, llvm::ArrayRef<LzToken> tokens, MsbBitWriter &writer) {

@@ -33,7 +33,10 @@ struct EfiHuffmanSet {
   std::vector<uint16_t> codes;
   int onlySymbol = -1;
 
-  static EfiHuffmanSet fromFrequencies(llvm::ArrayRef<uint32_t> frequencies);
+  // With lengthCost (kMaxCodeLength + 1 entries), the lengths minimise data
+  // bits plus lengthCost[length] per used symbol instead of data bits alone.
+  static EfiHuffmanSet fromFrequencies(llvm::ArrayRef<uint32_t> frequencies,
+                                       llvm::ArrayRef<uint32_t> lengthCost = {});
   bool isSingleSymbol() const { return onlySymbol >= 0; }
   unsigned bitsOf(unsigned symbol) const { return isSingleSymbol() ? 0 : lengths[symbol]; }
 };
@@ -59,8 +62,20 @@ struct EfiBlockPlan {
   unsigned tokenBits(const LzToken &token) const;
 };
 
+// How planBlock chooses code lengths.
+enum class EfiCodeSearch {
+  // Length-limited Huffman codes: the fewest data bits, and cheap enough to
+  // price the thousands of candidate blocks that splitting and parsing try.
+  Huffman,
+  // Also weighs what each length costs in the header (a char/length length
+  // through the code-length code, a position or code-length length in 3 bits
+  // or unary), trading a few data bits for more header bits saved. Never
+  // larger than Huffman; several times slower, so for blocks being written.
+  HeaderAware,
+};
+
 // Requires 1 <= counts.tokens <= kMaxBlockSymbols.
-EfiBlockPlan planBlock(const EfiSymbolCounts &counts);
+EfiBlockPlan planBlock(const EfiSymbolCounts &counts, EfiCodeSearch search = EfiCodeSearch::Huffman);
 
 // `tokens` must be the tokens `plan` was made from.
 void writeBlock(const EfiBlockPlan &plan, llvm::ArrayRef<LzToken> tokens, MsbBitWriter &writer);

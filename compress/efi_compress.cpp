@@ -19,7 +19,8 @@ void putLittleEndian32(uint8_t *destination, uint32_t value) {
 
 } // namespace
 
-std::vector<uint8_t> encodeTokens(llvm::ArrayRef<LzToken> tokens, size_t originalSize) {
+std::vector<uint8_t> encodeTokens(llvm::ArrayRef<LzToken> tokens, size_t originalSize, EfiLevel level) {
+  const EfiCodeSearch search = level == EfiLevel::Optimal ? EfiCodeSearch::HeaderAware : EfiCodeSearch::Huffman;
   std::vector<uint8_t> stream(kHeaderSize, 0);
   MsbBitWriter writer(stream);
   std::vector<size_t> starts = chooseBlockStarts(tokens);
@@ -28,7 +29,7 @@ std::vector<uint8_t> encodeTokens(llvm::ArrayRef<LzToken> tokens, size_t origina
     llvm::ArrayRef<LzToken> blockTokens = tokens.slice(starts[block], end - starts[block]);
     EfiSymbolCounts counts;
     counts.addAll(blockTokens);
-    writeBlock(planBlock(counts), blockTokens, writer);
+    writeBlock(planBlock(counts, search), blockTokens, writer);
   }
   writer.flush();
   assert(stream.size() - kHeaderSize <= UINT32_MAX && originalSize <= UINT32_MAX);
@@ -39,7 +40,7 @@ std::vector<uint8_t> encodeTokens(llvm::ArrayRef<LzToken> tokens, size_t origina
 
 std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input, EfiLevel level) {
   if (level == EfiLevel::Optimal)
-    return encodeTokens(optimalParse(input), input.size());
+    return encodeTokens(optimalParse(input), input.size(), EfiLevel::Optimal);
   return encodeTokens(lazyParse(input), input.size());
 }
 

@@ -33,8 +33,10 @@ inline constexpr EfiLevel kDefaultLevel = EfiLevel::Fast;
 
 // The complete stream (header included) for a parse of an input of
 // `originalSize` bytes; block boundaries and codes are chosen here, so any
-// parser can hand its tokens over.
-std::vector<uint8_t> encodeTokens(llvm::ArrayRef<LzToken> tokens, size_t originalSize);
+// parser can hand its tokens over. At Optimal, code lengths also weigh what
+// they cost in the block headers (a few bytes per block, some milliseconds).
+std::vector<uint8_t> encodeTokens(llvm::ArrayRef<LzToken> tokens, size_t originalSize,
+                                  EfiLevel level = EfiLevel::Fast);
 
 // Rejects corrupt or truncated streams with an error naming the byte offset;
 // never reads or writes out of bounds.

@@ -57,6 +57,15 @@ bool unlimitedCodeLengths(const std::vector<Leaf> &leaves, unsigned maxLength,
   return true;
 }
 
+// The search tables of costAwareCodeLengths.
+struct CostAwareTables {
+  // How a state was reached: a leaf placed at its depth, or the level above
+  // split.
+  static constexpr uint8_t kLeaf = 1, kSplit = 2;
+  std::vector<uint64_t> cost, nextCost;
+  std::vector<uint8_t> reachedBy;
+};
+
 } // namespace
 
 std::vector<uint8_t> limitedCodeLengths(llvm::ArrayRef<uint32_t> frequencies, unsigned maxLength) {
@@ -116,6 +125,106 @@ std::vector<uint8_t> limitedCodeLengths(llvm::ArrayRef<uint32_t> frequencies, un
         ++packages;
     }
     take = 2 * packages;
+  }
+  return lengths;
+}
+
+std::vector<uint8_t> costAwareCodeLengths(llvm::ArrayRef<uint32_t> frequencies, unsigned maxLength,
+                                          llvm::ArrayRef<uint32_t> lengthCost) {
+  assert(lengthCost.size() == maxLength + 1);
+  std::vector<uint8_t> lengths(frequencies.size(), 0);
+  std::vector<uint32_t> symbols;
+  for (uint32_t symbol = 0; symbol < frequencies.size(); ++symbol)
+    if (frequencies[symbol])
+      symbols.push_back(symbol);
+  const size_t used = symbols.size();
+  if (used < 2)
+    return lengths;
+  assert(maxLength < 32 && used <= (size_t(1) << maxLength));
+  // Some optimal code gives more frequent symbols lengths no longer than
+  // less frequent ones (swapping two lengths leaves the per-length costs
+  // alone), so lengths are handed out in order of decreasing frequency.
+  std::stable_sort(symbols.begin(), symbols.end(),
+                   [&](uint32_t a, uint32_t b) { return frequencies[a] > frequencies[b]; });
+
+  // Builds the code tree top down, one depth at a time. A state is (depth,
+  // symbols placed, open nodes at this depth); from it, either the next
+  // symbol becomes a leaf at this depth, or every open node splits into two
+  // at the next depth. Open nodes never outnumber the symbols still to
+  // place, since each must end as at least one leaf; a depth-d level holds
+  // at most 2^d nodes; an open node holds at most 2^(maxLength - d) leaves.
+  // Only states within those bounds are read, so the tables are reset no
+  // further.
+  const size_t width = used + 1;
+  auto at = [&](size_t placed, size_t open) { return placed * width + open; };
+  auto levelNodes = [](unsigned depth) { return size_t(1) << depth; };
+  constexpr uint64_t kUnreachable = UINT64_MAX;
+  // Reused across calls: fresh tables of this size cost more in page faults
+  // than the search costs in arithmetic.
+  thread_local CostAwareTables tables;
+  tables.cost.resize(std::max(tables.cost.size(), width * width));
+  tables.nextCost.resize(std::max(tables.nextCost.size(), width * width));
+  tables.reachedBy.resize(std::max(tables.reachedBy.size(), (maxLength + 1) * width * width));
+  uint64_t *cost = tables.cost.data(), *nextCost = tables.nextCost.data();
+  auto reachedBy = [&](unsigned depth) { return tables.reachedBy.data() + depth * width * width; };
+  auto resetLevel = [&](uint64_t *level, unsigned depth) {
+    for (size_t placed = 0; placed <= std::min(used, levelNodes(depth)); ++placed)
+      std::fill_n(level + at(placed, 0), std::min(used - placed, levelNodes(depth)) + 1, kUnreachable);
+  };
+  resetLevel(cost, 1);
+  cost[at(0, 2)] = 0;
+  reachedBy(1)[at(0, 2)] = CostAwareTables::kSplit;
+  uint64_t bestCost = kUnreachable;
+  unsigned bestDepth = 0;
+  for (unsigned depth = 1; depth <= maxLength; ++depth) {
+    if (depth < maxLength)
+      resetLevel(nextCost, depth + 1);
+    const unsigned depthLeft = maxLength - depth;
+    uint8_t *reachedHere = reachedBy(depth);
+    uint8_t *reachedNext = depth < maxLength ? reachedBy(depth + 1) : nullptr;
+    for (size_t placed = 0; placed <= std::min(used, levelNodes(depth)); ++placed) {
+      const size_t left = used - placed;
+      const size_t fewestOpen = (left + (size_t(1) << depthLeft) - 1) >> depthLeft;
+      const size_t mostOpen = std::min(left, levelNodes(depth));
+      const size_t mostSplit = reachedNext ? left / 2 : 0;
+      const uint64_t leafCost = left ? uint64_t(frequencies[symbols[placed]]) * depth + lengthCost[depth] : 0;
+      const uint64_t *row = cost + at(placed, 0);
+      uint64_t *splitRow = nextCost + at(placed, 0);
+      for (size_t open = fewestOpen; open <= mostOpen; ++open) {
+        const uint64_t here = row[open];
+        if (here == kUnreachable)
+          continue;
+        if (open == 0) {
+          if (left == 0 && here < bestCost) {
+            bestCost = here;
+            bestDepth = depth;
+          }
+          continue;
+        }
+        if (left && here + leafCost < cost[at(placed + 1, open - 1)]) {
+          cost[at(placed + 1, open - 1)] = here + leafCost;
+          reachedHere[at(placed + 1, open - 1)] = CostAwareTables::kLeaf;
+        }
+        if (open <= mostSplit && here < splitRow[2 * open]) {
+          splitRow[2 * open] = here;
+          reachedNext[at(placed, 2 * open)] = CostAwareTables::kSplit;
+        }
+      }
+    }
+    std::swap(cost, nextCost);
+  }
+  assert(bestCost != kUnreachable);
+
+  size_t placed = used, open = 0;
+  for (unsigned depth = bestDepth; depth >= 1 && !(depth == 1 && placed == 0);) {
+    if (reachedBy(depth)[at(placed, open)] == CostAwareTables::kLeaf) {
+      --placed;
+      lengths[symbols[placed]] = static_cast<uint8_t>(depth);
+      ++open;
+    } else {
+      open /= 2;
+      --depth;
+    }
   }
   return lengths;
 }
