@@ -85,8 +85,8 @@ llvm::Expected<DecodedStream> decodeStream(llvm::ArrayRef<uint8_t> stream) {
   out.framing.push_back(std::move(header));
   // Block headers, and the bits that pad the stream's last byte.
   uint64_t framingBits = trace.bodyBits - std::min(trace.bodyBits, trace.tokenBits());
-  out.framing.push_back(compressedRow(fmt::format("EFI block headers ({} blocks)", trace.blockCount),
-                                      RowKind::Overhead, 0, double(framingBits)));
+  out.framing.push_back(
+      compressedRow("EFI block headers", RowKind::Overhead, 0, double(framingBits)));
   return out;
 }
 
@@ -187,7 +187,7 @@ llvm::Expected<SizeNode> attributeLegacyImage(llvm::StringRef romPath,
     notes.push_back("legacy: no linked ELF (.rom.tmp) and map beside the ROM, so the BIOS image "
                     "is attributed as a whole");
   }
-  node.add(plainRow("legacy code and data", RowKind::Section, image.length));
+  node.add(plainRow("legacy code and data", RowKind::Overhead, image.length));
   return node;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -54,6 +55,7 @@ namespace {
 
 struct Sizes {
   uint64_t raw = 0, compressed = 0;
+  bool attributed = false;  // not only overhead rows
 };
 using SizesByPath = std::map<std::vector<std::string>, Sizes>;
 
@@ -64,20 +66,24 @@ std::map<ChangeLevel, SizesByPath> rowsByLevel(const RomReport &report) {
   std::map<ChangeLevel, SizesByPath> levels;
   for (const SizeNode &image : report.tree.children) {
     Sizes &imageSizes = levels[ChangeLevel::Image][{image.name}];
+    imageSizes.attributed = true;
     imageSizes.raw += image.raw;
     imageSizes.compressed += image.stored;
     for (const SizeNode &section : image.children) {
       Sizes &sectionSizes = levels[ChangeLevel::Section][{image.name, section.name}];
+      sectionSizes.attributed |= section.kind != RowKind::Overhead;
       sectionSizes.raw += section.raw;
       sectionSizes.compressed += section.stored;
       for (const SizeNode &member : section.children) {
         if (member.kind != RowKind::Member)
           continue;
         Sizes &memberSizes = levels[ChangeLevel::Member][{image.name, member.name}];
+        memberSizes.attributed = true;
         memberSizes.raw += member.raw;
         memberSizes.compressed += member.stored;
         for (const SizeNode &symbol : member.children) {
           Sizes &symbolSizes = levels[ChangeLevel::Symbol][{image.name, member.name, symbol.name}];
+          symbolSizes.attributed = true;
           symbolSizes.raw += symbol.raw;
           symbolSizes.compressed += symbol.stored;
         }
@@ -103,8 +109,28 @@ RomDiff diffReports(const RomReport &before, const RomReport &after) {
     bool bothHaveLevel = !oldRows.empty() && !newRows.empty();
     if (bothHaveLevel)
       diff.summary.level = level;
+    // An image both ROMs hold is compared at a level only when both have
+    // attributed rows for it there: without build files one side stops at
+    // sections (or, for a legacy image, at the whole image), and every row
+    // of the other side would look added.
+    auto attributedImages = [](const SizesByPath &rows) {
+      std::set<std::string> images;
+      for (const auto &[path, sizes] : rows)
+        if (sizes.attributed)
+          images.insert(path.front());
+      return images;
+    };
+    std::set<std::string> oldImages = attributedImages(oldRows);
+    std::set<std::string> newImages = attributedImages(newRows);
+    const SizesByPath &oldWhole = oldLevels[ChangeLevel::Image];
+    const SizesByPath &newWhole = newLevels[ChangeLevel::Image];
     std::vector<RowChange> changes;
     auto note = [&](const std::vector<std::string> &path) {
+      const std::string &image = path.front();
+      bool inBoth = oldWhole.count({image}) && newWhole.count({image});
+      if (level != ChangeLevel::Image && inBoth &&
+          !(oldImages.count(image) && newImages.count(image)))
+        return;
       RowChange change;
       change.level = level;
       change.path = path;
