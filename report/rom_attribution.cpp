@@ -200,14 +200,14 @@ std::string uniqueName(const std::string &name, std::vector<std::string> &used) 
 }
 
 // An EFI driver file (.efidrv) as it would sit in a ROM: compressed by
-// romfit's encoder at its default level, without ROM header or padding.
+// romfit's encoder at `level`, without ROM header or padding.
 llvm::Expected<RomReport> attributeDriver(llvm::StringRef path, const pci::Bytes &bytes,
-                                          uint64_t budget) {
+                                          uint64_t budget, efi::EfiLevel level) {
   auto summary = pe::summarize(bytes);
   if (!summary)
     return withContext(summary.takeError(), path.str());
   std::string name = efiImageName(summary->machine);
-  std::vector<uint8_t> stream = efi::compress(bytes, efi::EfiLevel::Optimal);
+  std::vector<uint8_t> stream = efi::compress(bytes, level);
   auto decoded = decodeStream(stream);
   if (!decoded)
     return withContext(decoded.takeError(), fmt::format("{}: romfit's own stream", path));
@@ -217,8 +217,8 @@ llvm::Expected<RomReport> attributeDriver(llvm::StringRef path, const pci::Bytes
   report.fileSize = stream.size();
   report.budget = measureAgainstBudget(stream.size(), budget);
   report.notes.push_back(fmt::format("{}: an EFI driver, not a ROM: compressed bytes are romfit's "
-                                     "optimal EFI stream of it, without ROM header or padding",
-                                     name));
+                                     "{} EFI stream of it, without ROM header or padding",
+                                     name, level == efi::EfiLevel::Fast ? "fast" : "optimal"));
   auto detail = findDriverLinkDetail(path);
   if (!detail)
     return detail.takeError();
@@ -250,13 +250,14 @@ std::string efiImageName(uint16_t machine) {
   }
 }
 
-llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget) {
+llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget,
+                                       efi::EfiLevel driverLevel) {
   auto bytes = readFileBytes(romPath);
   if (!bytes)
     return bytes.takeError();
   RomReport report;
   if (bytes->size() >= 2 && (*bytes)[0] == 'M' && (*bytes)[1] == 'Z') {
-    auto driver = attributeDriver(romPath, *bytes, budget);
+    auto driver = attributeDriver(romPath, *bytes, budget, driverLevel);
     if (!driver)
       return driver.takeError();
     report = std::move(*driver);

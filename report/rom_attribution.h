@@ -12,6 +12,7 @@
 #include <llvm/Support/Error.h>
 
 #include "compress/budget.h"
+#include "compress/efi_compress.h"
 #include "report/size_tree.h"
 
 namespace romfit::report {
@@ -24,7 +25,10 @@ struct RomReport {
   std::vector<std::string> notes;
 };
 
-llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget);
+// `driverLevel`: how an EFI driver file (not a ROM) is compressed to cost
+// its bytes; a ROM's own streams are decoded, never re-encoded.
+llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget,
+                                       efi::EfiLevel driverLevel = efi::EfiLevel::Optimal);
 
 // The ROMs a report argument names: the file itself, or a build output
 // directory's *.rom files (without the *.unpruned.rom comparisons), sorted.
