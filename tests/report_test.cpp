@@ -208,6 +208,24 @@ TEST(RomReport, JsonCsvAndMarkdownCarryTheSameTotals) {
   EXPECT_NE(markdown.find(withThousands(reports[0].fileSize)), std::string::npos);
 }
 
+// Colour only on a terminal, and never with NO_COLOR: script(1) gives
+// romfit a terminal; the test's own pipe is not one.
+TEST(ReportTable, ColourOnlyOnATerminalWithoutNoColor) {
+  std::string rom = std::string(testing::kDebianRomDir) + "/efi-e1000.rom";
+  std::string command = std::string(ROMFIT_BINARY) + " report --depth 1 " + rom;
+  auto piped = testing::runRomfit({"report", "--depth", "1", rom});
+  EXPECT_EQ(piped.out.find("\x1b["), std::string::npos) << piped.out;
+  auto onTerminal = testing::runProgram("env", {"-u", "NO_COLOR", "script", "-qc", command, "/dev/null"});
+  EXPECT_NE(onTerminal.out.find("\x1b["), std::string::npos) << onTerminal.out << onTerminal.err;
+  auto noColor = testing::runProgram("env", {"NO_COLOR=1", "script", "-qc", command, "/dev/null"});
+  EXPECT_NE(noColor.out.find("fits"), std::string::npos) << noColor.out << noColor.err;
+  EXPECT_EQ(noColor.out.find("\x1b["), std::string::npos) << noColor.out;
+
+  auto exact = testing::runRomfit({"report", "--depth", "1", "--bytes", rom});
+  EXPECT_NE(exact.out.find("249,856"), std::string::npos) << exact.out;
+  EXPECT_NE(piped.out.find("244.0 KiB"), std::string::npos) << piped.out;
+}
+
 // romfit check: the exit codes and messages CI relies on.
 class CheckCommand : public ::testing::Test {
 protected:
