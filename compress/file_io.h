@@ -19,6 +19,7 @@ llvm::Expected<Bytes> readFileBytes(llvm::StringRef path);
 
 // Writes through a temporary in the same directory and renames it into
 // place, so a failure or a kill never leaves a partial file at `path`.
+// A device such as /dev/null is written in place.
 llvm::Error writeFileAtomically(llvm::StringRef path, llvm::ArrayRef<uint8_t> bytes);
 llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef text);
 
