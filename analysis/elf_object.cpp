@@ -5,6 +5,7 @@
 #include <llvm/Object/ELFObjectFile.h>
 
 #include "compress/error.h"
+#include "compress/text.h"
 
 namespace romfit::analysis {
 
@@ -17,6 +18,21 @@ bool ElfSymbol::isDefinedInSection() const {
 }
 
 namespace {
+
+// Relocations patch code or data; pointed at a table of symbols, strings or
+// relocations (their own section included), they are nonsense.
+bool canBeRelocated(uint32_t sectionType) {
+  switch (sectionType) {
+  case llvm::ELF::SHT_NULL:
+  case llvm::ELF::SHT_SYMTAB:
+  case llvm::ELF::SHT_STRTAB:
+  case llvm::ELF::SHT_REL:
+  case llvm::ELF::SHT_RELA:
+    return false;
+  default:
+    return true;
+  }
+}
 
 template <class ELFT>
 llvm::Expected<ElfObject> readTyped(llvm::MemoryBufferRef buffer) {
@@ -34,11 +50,23 @@ llvm::Expected<ElfObject> readTyped(llvm::MemoryBufferRef buffer) {
   ElfObject object;
   object.sections.resize(sections->size());
   const typename ELFT::Shdr *symbolTable = nullptr;
+  size_t symbolTableIndex = 0;
   for (size_t index = 0; index < sections->size(); ++index) {
     const typename ELFT::Shdr &header = (*sections)[index];
     auto name = file.getSectionName(header);
     if (!name)
       return name.takeError();
+    if (auto bad = firstNonTextByte(*name))
+      return makeError("section [index {}]: its name '{}' is not text (byte {})", index,
+                       printable(*name), *bad);
+    // Only some sections' contents are read, but ld reads them all.
+    uint64_t fileSize = buffer.getBufferSize();
+    if (header.sh_type != llvm::ELF::SHT_NOBITS &&
+        (header.sh_offset > fileSize || header.sh_size > fileSize - header.sh_offset))
+      return makeError("section [index {}] '{}': its {} bytes at offset {:#x} run past the end of "
+                       "the {}-byte file",
+                       index, name->str(), uint64_t(header.sh_size), uint64_t(header.sh_offset),
+                       fileSize);
     ElfSection &section = object.sections[index];
     section.name = *name;
     section.size = header.sh_type == llvm::ELF::SHT_NOBITS || header.sh_size ? header.sh_size : 0;
@@ -50,6 +78,7 @@ llvm::Expected<ElfObject> readTyped(llvm::MemoryBufferRef buffer) {
       if (symbolTable)
         return makeError("more than one symbol table");
       symbolTable = &header;
+      symbolTableIndex = index;
     }
   }
 
@@ -66,6 +95,10 @@ llvm::Expected<ElfObject> readTyped(llvm::MemoryBufferRef buffer) {
       auto name = raw.getName(*strings);
       if (!name)
         return name.takeError();
+      if (auto bad = firstNonTextByte(*name))
+        return makeError("symbol {} (name at string table offset {:#x}): its name '{}' is not text "
+                         "(byte {})",
+                         object.symbols.size(), uint32_t(raw.st_name), printable(*name), *bad);
       symbol.name = *name;
       symbol.value = raw.st_value;
       symbol.size = raw.st_size;
@@ -85,14 +118,24 @@ llvm::Expected<ElfObject> readTyped(llvm::MemoryBufferRef buffer) {
     }
   }
 
-  for (const typename ELFT::Shdr &header : *sections) {
+  for (size_t index = 0; index < sections->size(); ++index) {
+    const typename ELFT::Shdr &header = (*sections)[index];
     bool isRela = header.sh_type == llvm::ELF::SHT_RELA;
     if (!isRela && header.sh_type != llvm::ELF::SHT_REL)
       continue;
+    const ElfSection &relocationSection = object.sections[index];
     if (header.sh_info >= object.sections.size())
       return makeError("relocation section applies to section {} of {}", header.sh_info,
                        object.sections.size());
     ElfSection &target = object.sections[header.sh_info];
+    if (!canBeRelocated(target.type))
+      return makeError("relocation section [index {}] '{}' applies to section [index {}] '{}', "
+                       "which holds no code or data",
+                       index, relocationSection.name.str(), header.sh_info, target.name.str());
+    if (symbolTable && header.sh_link != symbolTableIndex)
+      return makeError("relocation section [index {}] '{}' takes its symbols from section "
+                       "[index {}], not from the symbol table [index {}]",
+                       index, relocationSection.name.str(), header.sh_link, symbolTableIndex);
     if (!target.isAllocated())
       continue;  // debug information keeps nothing
     auto append = [&](auto relocations) -> llvm::Error {
@@ -104,6 +147,11 @@ llvm::Expected<ElfObject> readTyped(llvm::MemoryBufferRef buffer) {
         if (symbolIndex >= object.symbols.size())
           return makeError("relocation in '{}' names symbol {} of {}", target.name.str(),
                            symbolIndex, object.symbols.size());
+        if (relocation.r_offset > target.size)
+          return makeError("relocation section [index {}] '{}': a relocation at offset {:#x} lies "
+                           "past the end of the {}-byte section '{}'",
+                           index, relocationSection.name.str(), uint64_t(relocation.r_offset),
+                           target.size, target.name.str());
         target.relocations.push_back({symbolIndex, relocation.getType(false)});
       }
       return llvm::Error::success();
@@ -130,8 +178,11 @@ llvm::Expected<ElfObject> readElfObject(llvm::MemoryBufferRef buffer, const Emul
 
 llvm::Expected<Emulation> emulationOfObject(llvm::MemoryBufferRef buffer) {
   llvm::StringRef bytes = buffer.getBuffer();
-  if (bytes.size() < 20 || !bytes.startswith("\x7f" "ELF"))
+  if (!bytes.startswith("\x7f" "ELF"))
     return makeError("not an ELF object");
+  if (bytes.size() < 20)
+    return makeError("truncated ELF header: the file ends at offset {:#x}, before e_machine",
+                     bytes.size());
   uint8_t elfClass = bytes[llvm::ELF::EI_CLASS];
   if (bytes[llvm::ELF::EI_DATA] != llvm::ELF::ELFDATA2LSB)
     return makeError("big-endian ELF is not supported");

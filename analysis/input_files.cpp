@@ -2,12 +2,61 @@
 
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/Object/Archive.h>
+#include <llvm/Support/Endian.h>
 
 #include "compress/error.h"
+#include "compress/text.h"
 
 namespace romfit::analysis {
 
 namespace {
+
+// LLVM walks a GNU symbol map trusting its count, names and offsets; a
+// hostile count sends it far past the map. Everything is checked here first:
+// each entry must name a member header the archive really has.
+llvm::Error checkSymbolMap(const llvm::object::Archive &archive,
+                           const llvm::DenseMap<uint64_t, uint32_t> &memberAtOffset) {
+  bool is64 = archive.kind() == llvm::object::Archive::K_GNU64;
+  if (!archive.hasSymbolTable() ||
+      (archive.kind() != llvm::object::Archive::K_GNU && !is64))
+    return llvm::Error::success();
+  llvm::StringRef map = archive.getSymbolTable();
+  uint64_t mapOffset = map.data() - archive.getMemoryBufferRef().getBufferStart();
+  size_t width = is64 ? 8 : 4;
+  auto word = [&](uint64_t index) -> uint64_t {
+    const char *at = map.data() + index * width;
+    return is64 ? llvm::support::endian::read64be(at) : llvm::support::endian::read32be(at);
+  };
+  if (map.size() < width)
+    return makeError("symbol map at offset {:#x} is {} bytes, too short for its symbol count",
+                     mapOffset, map.size());
+  uint64_t count = word(0);
+  uint64_t room = map.size() / width - 1;
+  if (count > room)
+    return makeError("symbol map at offset {:#x} claims {} symbols, but its {} bytes hold at "
+                     "most {}",
+                     mapOffset, count, map.size(), room);
+  llvm::StringRef names = map.drop_front((count + 1) * width);
+  for (uint64_t index = 0; index < count; ++index) {
+    size_t end = names.find('\0');
+    if (end == llvm::StringRef::npos)
+      return makeError("symbol map at offset {:#x} names {} of its {} symbols before it ends",
+                       mapOffset, index, count);
+    llvm::StringRef name = names.take_front(end);
+    names = names.drop_front(end + 1);
+    if (auto bad = firstNonTextByte(name))
+      return makeError("symbol map entry {} '{}' is not text (byte {})", index, printable(name),
+                       *bad);
+    uint64_t member = word(index + 1);
+    if (member == mapOffset - sizeof(llvm::object::UnixArMemHdrType))
+      return makeError("symbol map entry {} '{}' points at the symbol map itself (offset {:#x})",
+                       index, printable(name), member);
+    if (!memberAtOffset.count(member))
+      return makeError("symbol map entry {} '{}' points at offset {:#x}, where no member starts",
+                       index, printable(name), member);
+  }
+  return llvm::Error::success();
+}
 
 llvm::Error indexArchive(InputFile &file, const llvm::object::Archive &archive) {
   llvm::DenseMap<uint64_t, uint32_t> memberAtOffset;
@@ -15,7 +64,8 @@ llvm::Error indexArchive(InputFile &file, const llvm::object::Archive &archive) 
   for (const llvm::object::Archive::Child &child : archive.children(error)) {
     auto name = child.getName();
     if (!name)
-      return name.takeError();
+      return makeError("member at offset {:#x}: {}", child.getChildOffset(),
+                       llvm::toString(name.takeError()));
     auto buffer = child.getMemoryBufferRef();
     if (!buffer)
       return makeError("member '{}': {}", name->str(), llvm::toString(buffer.takeError()));
@@ -26,6 +76,8 @@ llvm::Error indexArchive(InputFile &file, const llvm::object::Archive &archive) 
     return error;
   if (!archive.hasSymbolTable() && !file.members.empty())
     return makeError("archive has no symbol map (run ranlib)");
+  if (llvm::Error error = checkSymbolMap(archive, memberAtOffset))
+    return error;
   for (const llvm::object::Archive::Symbol &symbol : archive.symbols()) {
     auto member = symbol.getMember();
     if (!member)

@@ -4,6 +4,7 @@
 #include <llvm/Support/Path.h>
 
 #include "compress/error.h"
+#include "compress/text.h"
 
 namespace romfit::analysis {
 
@@ -124,12 +125,14 @@ bool isSymbolName(llvm::StringRef text) {
   return llvm::all_of(text, [](char c) { return llvm::isAlnum(c) || c == '_' || c == '.' || c == '$'; });
 }
 
-std::vector<std::string> splitCommandLine(llvm::StringRef line) {
+llvm::Expected<std::vector<std::string>> splitCommandLine(llvm::StringRef line) {
   std::vector<std::string> words;
   std::string word;
   bool inWord = false;
   char quote = 0;
-  for (char c : line) {
+  size_t quoteAt = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
     if (quote) {
       if (c == quote)
         quote = 0;
@@ -137,6 +140,7 @@ std::vector<std::string> splitCommandLine(llvm::StringRef line) {
         word += c;
     } else if (c == '\'' || c == '"') {
       quote = c;
+      quoteAt = i;
       inWord = true;
     } else if (llvm::isSpace(c)) {
       if (inWord)
@@ -148,6 +152,9 @@ std::vector<std::string> splitCommandLine(llvm::StringRef line) {
       inWord = true;
     }
   }
+  if (quote)
+    return makeError("the link command's {} quote at character {} is never closed", quote,
+                     quoteAt + 1);
   if (inWord)
     words.push_back(std::move(word));
   return words;
@@ -206,14 +213,24 @@ std::string LinkCommand::resolve(const std::string &path) const {
 
 llvm::Expected<LinkCommand> parseLinkCommand(llvm::ArrayRef<std::string> givenArguments) {
   std::vector<std::string> arguments(givenArguments.begin(), givenArguments.end());
-  if (arguments.size() == 1 && llvm::StringRef(arguments[0]).contains(' '))
-    arguments = splitCommandLine(arguments[0]);
+  if (arguments.size() == 1 && llvm::StringRef(arguments[0]).contains(' ')) {
+    auto words = splitCommandLine(arguments[0]);
+    if (!words)
+      return words.takeError();
+    arguments = std::move(*words);
+  }
+  for (size_t index = 0; index < arguments.size(); ++index)
+    if (auto bad = firstNonTextByte(arguments[index]))
+      return makeError("link command argument {} '{}' is not text (byte {})", index + 1,
+                       printable(arguments[index]), *bad);
   LinkCommand command;
   size_t index = 0;
   if (!arguments.empty() && looksLikeLinkerName(arguments[0]))
     command.program = arguments[index++];
   for (; index < arguments.size(); ++index) {
     const std::string &argument = arguments[index];
+    if (argument.empty())
+      return makeError("link command argument {} is empty, not a file name", index + 1);
     if (argument.size() < 2 || argument[0] != '-') {
       command.inputs.push_back(argument);
       continue;
@@ -251,6 +268,8 @@ llvm::Expected<LinkCommand> parseLinkCommand(llvm::ArrayRef<std::string> givenAr
     if (!option)
       return makeError("unknown ld option '{}' (romfit refuses options it does not understand)",
                        argument);
+    if (option->takesValue && value.empty())
+      return makeError("ld option '{}' has an empty value", argument);
     if (auto error = apply(command, *option, argument, value))
       return error;
   }

@@ -1,8 +1,10 @@
 #include "analysis/linker_script.h"
 
+#include <llvm/ADT/ScopeExit.h>
 #include <llvm/ADT/StringSwitch.h>
 
 #include "compress/error.h"
+#include "compress/text.h"
 
 namespace romfit::analysis {
 
@@ -19,6 +21,9 @@ bool isSingleCharToken(char c) {
 }
 
 llvm::Expected<std::vector<Token>> tokenize(llvm::StringRef text, llvm::StringRef fileName) {
+  if (auto bad = firstNonTextByte(text, /*isWholeFile=*/true))
+    return makeError("{}:{}: byte {:#04x} at offset {:#x} is not text", fileName,
+                     text.take_front(*bad).count('\n') + 1, uint8_t(text[*bad]), *bad);
   std::vector<Token> tokens;
   unsigned line = 1;
   size_t i = 0;
@@ -121,6 +126,8 @@ private:
   size_t position = 0;
   std::vector<SectionRule> *rules = nullptr;
   llvm::StringSet<> *assigned = nullptr, *provided = nullptr;
+  static constexpr unsigned kMaxOutputSectionDepth = 16;
+  unsigned outputSectionDepth = 0;
 
   const std::string &peek(size_t ahead = 0) const {
     static const std::string end;
@@ -141,6 +148,7 @@ private:
 
   // Skips from an opening token to just past its match.
   llvm::Error skipBalanced(llvm::StringRef open, llvm::StringRef close) {
+    unsigned openLine = line();
     if (auto error = expect(open))
       return error;
     int depth = 1;
@@ -152,7 +160,7 @@ private:
       ++position;
     }
     if (depth > 0)
-      return makeError("{}: unbalanced '{}' at end of file", fileName, open);
+      return makeError("{}:{}: '{}' is never closed", fileName, openLine, open);
     return llvm::Error::success();
   }
 
@@ -224,6 +232,13 @@ private:
   }
 
   llvm::Error parseOutputSection() {
+    // OVERLAY nests output sections one level; a deeper nest is hostile and
+    // each level costs stack.
+    if (outputSectionDepth == kMaxOutputSectionDepth)
+      return makeError("{}:{}: output sections nested more than {} deep", fileName, line(),
+                       kMaxOutputSectionDepth);
+    ++outputSectionDepth;
+    auto leave = llvm::make_scope_exit([&] { --outputSectionDepth; });
     std::string name = next();
     int depth = 0;
     // Address, type, AT(), ALIGN() and the like sit between name and body.
@@ -291,6 +306,7 @@ private:
 
   // FILEPATTERN ( [SORT*(] SECTIONPATTERN ... [)] )
   llvm::Error parseInputDescription(const std::string &outputSection, bool keep, bool discard) {
+    unsigned ruleLine = line();
     SectionRule rule;
     rule.outputSection = outputSection;
     rule.keep = keep;
@@ -323,6 +339,11 @@ private:
     }
     if (auto error = expect(")"))
       return error;
+    std::vector<std::string> patterns = rule.sectionPatterns;
+    patterns.push_back(rule.filePattern);
+    for (const std::string &pattern : patterns)
+      if (auto compiled = llvm::GlobPattern::create(pattern); !compiled)
+        return makeError("{}:{}: {}", fileName, ruleLine, llvm::toString(compiled.takeError()));
     rules->push_back(std::move(rule));
     return llvm::Error::success();
   }

@@ -29,7 +29,11 @@ llvm::Expected<DataStructure> parseDataStructure(llvm::ArrayRef<uint8_t> rom, ui
   uint16_t pointer = le16(rom, pointerAt);
   DataStructure pcir;
   pcir.offset = imageOffset + pointer;
-  if (pointer < kRomHeaderSize || !fits(rom.size(), pcir.offset, kMinPcirLength))
+  if (pointer < kRomHeaderSize)
+    return makeError("image at offset {:#x}: PCIR pointer {:#x} (at offset {:#x}) points back into "
+                     "the image's own {}-byte ROM header",
+                     imageOffset, pointer, pointerAt, kRomHeaderSize);
+  if (!fits(rom.size(), pcir.offset, kMinPcirLength))
     return makeError("image at offset {:#x}: PCIR pointer {:#x} (at offset {:#x}) points outside "
                      "the image, to offset {:#x} of a {}-byte file",
                      imageOffset, pointer, pointerAt, pcir.offset, rom.size());
@@ -58,6 +62,10 @@ llvm::Expected<DataStructure> parseDataStructure(llvm::ArrayRef<uint8_t> rom, ui
 llvm::Error readDeviceList(llvm::ArrayRef<uint8_t> image, uint64_t imageOffset, DataStructure &pcir) {
   if (pcir.revision < 3 || pcir.deviceListPointer == 0)
     return llvm::Error::success();
+  if (pcir.deviceListPointer < pcir.length)
+    return makeError("image at offset {:#x}: PCI device list pointer {:#x} (at offset {:#x}) points "
+                     "back into the {}-byte PCIR at offset {:#x}",
+                     imageOffset, pcir.deviceListPointer, pcir.offset + 8, pcir.length, pcir.offset);
   uint64_t at = pcir.offset - imageOffset + pcir.deviceListPointer;
   for (;; at += 2) {
     if (!fits(image.size(), at, 2))
@@ -107,7 +115,12 @@ llvm::Error readStreamSizes(llvm::ArrayRef<uint8_t> image, uint64_t imageOffset,
                      imageOffset, streamOffset);
   uint32_t packedSize = le32(image, efi.peOffset);
   uint32_t originalSize = le32(image, efi.peOffset + 4);
-  if (packedSize == 0 || originalSize == 0 || originalSize > efi::kMaxDecompressedSize)
+  if (originalSize > efi::kMaxDecompressedSize)
+    return makeError("EFI image at offset {:#x}: compressed stream header at offset {:#x} is "
+                     "corrupt: it claims an original size of {} bytes, over the {} MiB limit for "
+                     "a decompressed EFI driver (docs/limits.md)",
+                     imageOffset, streamOffset, originalSize, efi::kMaxDecompressedSize >> 20);
+  if (packedSize == 0 || originalSize == 0)
     return makeError("EFI image at offset {:#x}: corrupt compressed stream header at offset {:#x} "
                      "(compressed size {}, original size {})",
                      imageOffset, streamOffset, packedSize, originalSize);
@@ -131,7 +144,11 @@ llvm::Expected<EfiDetails> parseEfi(llvm::ArrayRef<uint8_t> image, uint64_t imag
   efi.machine = le16(image, 0x0A);
   efi.compressionType = le16(image, 0x0C);
   efi.peOffset = le16(image, 0x16);
-  if (efi.peOffset < kRomHeaderSize || efi.peOffset >= image.size())
+  if (efi.peOffset < kRomHeaderSize)
+    return makeError("EFI image at offset {:#x}: PE offset {:#x} (at offset {:#x}) points back into "
+                     "the image's own {}-byte header",
+                     imageOffset, efi.peOffset, imageOffset + 0x16, kRomHeaderSize);
+  if (efi.peOffset >= image.size())
     return makeError("EFI image at offset {:#x}: PE offset {:#x} (at offset {:#x}) is outside "
                      "the {}-byte image",
                      imageOffset, efi.peOffset, imageOffset + 0x16, image.size());

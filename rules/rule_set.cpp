@@ -5,6 +5,7 @@
 
 #include "compress/error.h"
 #include "compress/file_io.h"
+#include "compress/text.h"
 
 namespace romfit::rules {
 
@@ -147,9 +148,13 @@ llvm::Expected<RuleSet> parseRuleSet(llvm::StringRef text, llvm::StringRef path)
   Parser parser(path);
   llvm::SmallVector<llvm::StringRef, 0> lines;
   text.split(lines, '\n');
-  for (size_t i = 0; i < lines.size(); ++i)
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (auto bad = firstNonTextByte(lines[i], /*isWholeFile=*/true))
+      return makeError("{}:{}: byte {:#04x} at column {} is not text", path.str(), i + 1,
+                       uint8_t(lines[i][*bad]), *bad + 1);
     if (llvm::Error error = parser.line(lines[i], unsigned(i + 1)))
       return error;
+  }
   if (llvm::Error error = parser.finishRule())
     return error;
   if (parser.rules.appliesTo.empty())
