@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
 #include "compress/error.h"
@@ -11,26 +12,48 @@
 
 namespace romfit::rules {
 
-std::string imageDir(const BuildGraphInputs &inputs, const RomBuild &rom, const ImageKind &kind) {
+namespace {
+
+// build.ninja names OUTDIR's files relative to OUTDIR, where ninja runs, so
+// the same inputs give the same build.ninja whatever OUTDIR is called.
+std::string relativeImageDir(const RomBuild &rom, const ImageKind &kind) {
   std::string name = kind.name;
   std::replace(name.begin(), name.end(), ':', '-');
-  return inputs.outDir + "/" + rom.romId + "/" + name;
+  return rom.romId + "/" + name;
+}
+std::string relativePrunedRom(const RomBuild &rom) { return rom.romId + ".rom"; }
+std::string relativeUnprunedRom(const RomBuild &rom) { return rom.romId + ".unpruned.rom"; }
+
+} // namespace
+
+std::string imageDir(const BuildGraphInputs &inputs, const RomBuild &rom, const ImageKind &kind) {
+  return inputs.outDir + "/" + relativeImageDir(rom, kind);
 }
 
 std::string prunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom) {
-  return inputs.outDir + "/" + rom.romId + ".rom";
+  return inputs.outDir + "/" + relativePrunedRom(rom);
 }
 
 std::string unprunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom) {
-  return inputs.outDir + "/" + rom.romId + ".unpruned.rom";
+  return inputs.outDir + "/" + relativeUnprunedRom(rom);
 }
 
 namespace {
 
 // The link and conversion run where make runs them: iPXE's paths are
-// relative to its src/ directory.
-std::string inSource(const BuildGraphInputs &inputs, const Argv &command) {
-  return "cd " + joinCommand({inputs.sourceDir}) + " && " + joinCommand(command);
+// relative to its src/ directory. Words under `buildDirPrefix` are OUTDIR's
+// files; they are reached through the directory ninja started the command
+// in, which the shell knows, so build.ninja holds no absolute OUTDIR path.
+std::string inSource(const BuildGraphInputs &inputs, const Argv &command,
+                     llvm::StringRef buildDirPrefix) {
+  std::string text = "builddir=$PWD && cd " + joinCommand({inputs.sourceDir}) + " &&";
+  for (const std::string &word : command) {
+    text += ' ';
+    if (llvm::StringRef(word).startswith(buildDirPrefix))
+      text += "\"$builddir\"/";
+    text += joinCommand({word});
+  }
+  return text;
 }
 
 std::string sourcePath(const BuildGraphInputs &inputs, llvm::StringRef relative) {
@@ -63,12 +86,27 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
         std::string legacy = sourcePath(inputs, image.kind.target(rom.romId));
         prunedImages.push_back(legacy);
         unprunedImages.push_back(legacy);
+        // romfit report attributes the legacy image through the linked ELF
+        // and map iPXE leaves beside it; the next make may replace them.
+        std::string elf = legacy + ".tmp", map = legacy + ".tmp.map";
+        if (llvm::sys::fs::exists(elf) && llvm::sys::fs::exists(map)) {
+          std::string dir = relativeImageDir(rom, image.kind);
+          ninja.build({{dir + "/linked.elf", dir + "/linked.map"},
+                       "run",
+                       {elf, map},
+                       {},
+                       {{"cmd", joinCommand({"cp", elf, dir + "/linked.elf"}) + " && " +
+                                    joinCommand({"cp", map, dir + "/linked.map"})},
+                        {"desc", "COPY " + image.kind.target(rom.romId) + ".tmp"}}});
+          defaults.push_back(dir + "/linked.elf");
+        }
         continue;
       }
       const LinkRecipe &recipe = image.recipe;
       if (recipe.convert.empty())
         return makeError("make printed no elf2efi conversion for {}", recipe.target);
-      std::string dir = imageDir(inputs, rom, image.kind);
+      std::string dir = relativeImageDir(rom, image.kind);
+      std::string inDir = dir + "/";
       std::string archive = image.kind.archive();
       std::string archiveFile = sourcePath(inputs, archive);
       std::string versionObject = sourcePath(inputs, image.kind.versionObject(rom.romId));
@@ -95,8 +133,11 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
       auto stubCompile = stubCompileCommand(recipe.versionCompile, dir + "/stub.c", dir + "/stub.o");
       if (!stubCompile)
         return stubCompile.takeError();
+      // The stub's debug information would name OUTDIR, and no link keeps it.
+      stubCompile->push_back("-g0");
       ninja.build({{dir + "/stub.o"}, "run", {dir + "/stub.c"}, {},
-                   {{"cmd", inSource(inputs, *stubCompile)}, {"desc", "STUB " + recipe.target}}});
+                   {{"cmd", inSource(inputs, *stubCompile, inDir)},
+                    {"desc", "STUB " + recipe.target}}});
 
       auto prunedLink = prunedLinkCommand(recipe.link, archive, {dir + "/stub.o", dir + "/pruned.a"},
                                           dir + "/pruned.elf", dir + "/pruned.map");
@@ -106,16 +147,18 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
       if (!script.empty())
         prunedLinkInputs.push_back(script);
       ninja.build({{dir + "/pruned.elf", dir + "/pruned.map"}, "run", prunedLinkInputs, {},
-                   {{"cmd", inSource(inputs, *prunedLink)}, {"desc", "LD pruned " + recipe.target}}});
+                   {{"cmd", inSource(inputs, *prunedLink, inDir)},
+                    {"desc", "LD pruned " + recipe.target}}});
       ninja.build({{dir + "/unpruned.elf", dir + "/unpruned.map"}, "run", linkInputs, {},
                    {{"cmd", inSource(inputs, linkWithOutputs(recipe.link, dir + "/unpruned.elf",
-                                                             dir + "/unpruned.map"))},
+                                                             dir + "/unpruned.map"),
+                                           inDir)},
                     {"desc", "LD unpruned " + recipe.target}}});
       for (const char *variant : {"pruned", "unpruned"}) {
         std::string elf = dir + "/" + variant + ".elf";
         std::string efidrv = dir + "/" + variant + ".efidrv";
         ninja.build({{efidrv}, "run", {elf}, {converter},
-                     {{"cmd", inSource(inputs, converted(recipe.convert, elf, efidrv))},
+                     {{"cmd", inSource(inputs, converted(recipe.convert, elf, efidrv), inDir)},
                       {"desc", std::string("ELF2EFI ") + variant + " " + recipe.target}}});
       }
       prunedImages.push_back(dir + "/pruned.efidrv");
@@ -125,8 +168,8 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
     // The budget is checked by romfit build after ninja, so the unpruned ROM
     // (over budget by design) is still built for comparison.
     for (const auto &[output, images] :
-         {std::pair{prunedRomPath(inputs, rom), prunedImages},
-          std::pair{unprunedRomPath(inputs, rom), unprunedImages}}) {
+         {std::pair{relativePrunedRom(rom), prunedImages},
+          std::pair{relativeUnprunedRom(rom), unprunedImages}}) {
       Argv pack{inputs.romfit, "pack", "-o", output, "--budget", "16MiB", "--level",
                 inputs.compressionLevel};
       for (size_t i = 0; i < rom.images.size(); ++i) {

@@ -1,0 +1,128 @@
+// The same inputs give the same outputs: `romfit build` on the minipxe
+// fixture into two output directories (at different depths) writes
+// byte-identical ROMs, ELF files, archives, prune.json and build.ninja, and
+// changes none of its inputs. The pruned archive's members carry no date;
+// the one time iPXE's link takes, _build_timestamp, comes from
+// SOURCE_DATE_EPOCH (0 when unset).
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/FileSystem.h>
+
+#include "rules/link_recipe.h"
+#include "tests/bad_input_table.h"
+#include "tests/build_fixture.h"
+
+namespace romfit::testing {
+namespace {
+
+// Outputs that name where they are and what ran: ninja's own log, and ld's
+// maps, which list every input by the path the link was given.
+bool namesItsOwnLocation(llvm::StringRef relativePath) {
+  return relativePath.endswith(".map") || relativePath.startswith(".ninja_");
+}
+
+std::map<std::string, std::string> outputsOf(const std::string &out) {
+  std::map<std::string, std::string> outputs;
+  for (auto &[path, contents] : snapshot(out)) {
+    std::string relative = path.substr(out.size() + 1);
+    if (!namesItsOwnLocation(relative))
+      outputs[relative] = std::move(contents);
+  }
+  return outputs;
+}
+
+TEST(ReproducibleBuild, TwoOutputDirectoriesGetIdenticalFiles) {
+  std::string scratch = makeScratchDir("reproducible");
+  std::string tree = copyMinipxe(scratch);
+  ASSERT_FALSE(tree.empty());
+  std::string rules = scratch + "/downgrade.rules";
+  ASSERT_FALSE(writeFileAtomically(
+      rules, llvm::StringRef(readText(ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules"))));
+  auto sources = snapshot(tree);
+  std::string rulesText = readText(rules);
+
+  std::string first = scratch + "/out", second = scratch + "/elsewhere/deeper/out";
+  for (const std::string &out : {first, second}) {
+    std::vector<std::string> arguments = minipxeBuild(tree, out);
+    arguments.insert(arguments.end(), {"--rules", rules});
+    CommandResult build = runRomfit(arguments);
+    ASSERT_EQ(build.status, 0) << build.out << build.err;
+  }
+
+  auto firstOutputs = outputsOf(first), secondOutputs = outputsOf(second);
+  for (const char *expected :
+       {"8086100e.rom", "8086100e.unpruned.rom", "build.ninja", "8086100e/efi-x86_64/prune.json",
+        "8086100e/efi-x86_64/pruned.elf", "8086100e/efi-x86_64/unpruned.elf",
+        "8086100e/efi-x86_64/stub.o", "8086100e/efi-x86_64/pruned.a",
+        "8086100e/efi-x86_64/pruned.efidrv"})
+    EXPECT_TRUE(firstOutputs.count(expected)) << expected << " was not built";
+  std::vector<std::string> firstNames, secondNames;
+  for (const auto &[name, contents] : firstOutputs)
+    firstNames.push_back(name);
+  for (const auto &[name, contents] : secondOutputs)
+    secondNames.push_back(name);
+  ASSERT_EQ(firstNames, secondNames);
+  for (const auto &[name, contents] : firstOutputs)
+    EXPECT_TRUE(contents == secondOutputs[name]) << name << " differs between the two builds";
+  EXPECT_EQ(firstOutputs["build.ninja"].find(first), std::string::npos)
+      << "build.ninja names its own directory";
+  std::string archive = firstOutputs["8086100e/efi-x86_64/pruned.a"];
+  std::vector<ArMember> members = arMembers(Bytes(archive.begin(), archive.end()));
+  EXPECT_GT(members.size(), 10u);
+  for (const ArMember &member : members)
+    EXPECT_EQ(member.modified, 0u) << member.name << " carries a date";
+
+  // Inputs: every file of the tree as it was before make added its own
+  // outputs, and the rule set.
+  auto afterwards = snapshot(tree);
+  for (const auto &[path, contents] : sources) {
+    ASSERT_TRUE(afterwards.count(path)) << path << " was removed";
+    EXPECT_TRUE(afterwards[path] == contents) << path << " was modified";
+  }
+  EXPECT_EQ(readText(rules), rulesText);
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+// Restores SOURCE_DATE_EPOCH as the test found it.
+class SourceDateEpoch {
+public:
+  SourceDateEpoch() {
+    if (const char *value = std::getenv("SOURCE_DATE_EPOCH"))
+      saved_ = value;
+  }
+  ~SourceDateEpoch() {
+    if (saved_)
+      ::setenv("SOURCE_DATE_EPOCH", saved_->c_str(), 1);
+    else
+      ::unsetenv("SOURCE_DATE_EPOCH");
+  }
+
+private:
+  std::optional<std::string> saved_;
+};
+
+std::string timestampIn(const rules::Argv &link) {
+  for (const std::string &word : link)
+    if (llvm::StringRef(word).startswith("_build_timestamp="))
+      return word;
+  return "";
+}
+
+TEST(ReproducibleBuild, BuildTimestampComesFromSourceDateEpoch) {
+  SourceDateEpoch restore;
+  // iPXE's link as make prints it: a wall-clock timestamp and a random ID.
+  rules::Argv link{"ld", "-m", "elf_x86_64", "bin-x86_64-efi/blib.a", "-o",
+                   "bin-x86_64-efi/8086100e.efidrv.tmp", "--defsym", "_build_id=556958838",
+                   "--defsym", "_build_timestamp=1795258692"};
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  EXPECT_EQ(timestampIn(rules::withStableBuildSymbols(link, "bin-x86_64-efi/8086100e.efidrv")),
+            "_build_timestamp=0");
+  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  EXPECT_EQ(timestampIn(rules::withStableBuildSymbols(link, "bin-x86_64-efi/8086100e.efidrv")),
+            "_build_timestamp=1700000000");
+}
+
+} // namespace
+} // namespace romfit::testing
