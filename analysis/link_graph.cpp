@@ -285,7 +285,9 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
         if (symbol.binding == SymbolBinding::Local) {
           if (symbol.isDefinedInSection())
             targets.push_back(graph.sectionNodes[object][symbol.sectionIndex]);
-          if (symbol.type == llvm::ELF::STT_SECTION)
+          // A section symbol may carry a reserved index such as SHN_ABS,
+          // which names no entry of the section table (fuzz_regressions_test).
+          if (symbol.type == llvm::ELF::STT_SECTION && symbol.isDefinedInSection())
             label = loaded.elf.sections[symbol.sectionIndex].name;
         } else if (NodeId node = graph.nodeOfGlobal(symbol.name); node != kNoNode) {
           targets.push_back(node);
