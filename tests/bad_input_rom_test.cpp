@@ -256,6 +256,21 @@ TEST(BadInputTable, EfiStreamReader) {
 // A stream of a few bytes that claims 4 GiB is refused by the documented cap
 // before anything is allocated: under a 1 GiB address-space limit the refusal
 // still comes as the cap's message, not as an allocation failure.
+// AddressSanitizer reserves terabytes of shadow address space at start, so
+// a sanitized romfit cannot start under the limit; there the cap's message
+// alone is checked.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSpaceCanBeLimited = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSpaceCanBeLimited = false;
+#else
+constexpr bool kAddressSpaceCanBeLimited = true;
+#endif
+#else
+constexpr bool kAddressSpaceCanBeLimited = true;
+#endif
+
 TEST(DecompressionBomb, TinyEfiStreamClaimingGigabytesIsRefusedByTheCap) {
   StreamBits zeros;
   zeros.put(0, 16).singleCodeLengthSet().singleCharLengthSet(0).singlePositionSet(0);
@@ -268,7 +283,8 @@ TEST(DecompressionBomb, TinyEfiStreamClaimingGigabytesIsRefusedByTheCap) {
   ASSERT_FALSE(writeFileAtomically(rom, image));
   for (const std::vector<std::string> &command :
        {kInspect, kUnpack, kRepack, kPackEfi}) {
-    std::vector<std::string> arguments{"--as=1073741824", ROMFIT_BINARY};
+    std::vector<std::string> arguments{kAddressSpaceCanBeLimited ? "--as=1073741824" : "--as=unlimited",
+                                       ROMFIT_BINARY};
     for (const std::string &word : command)
       arguments.push_back(substituted(word, rom, dir + "/out"));
     CommandResult result = runProgram("prlimit", arguments);
