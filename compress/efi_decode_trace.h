@@ -22,7 +22,6 @@ struct DecodeTrace {
   std::vector<Token> tokens;
   // Each block's symbol count and its three code tables.
   uint64_t blockHeaderBits = 0;
-  uint32_t blockCount = 0;
   // Every bit of the stream after its 8-byte header: tokens, block headers
   // and the padding that ends the last byte all come out of these.
   uint64_t bodyBits = 0;

@@ -36,10 +36,8 @@ public:
           blockSymbolsLeft = 0x10000;
         if (llvm::Error error = readBlockHeader(blockOffset))
           return error;
-        if (trace_) {
+        if (trace_)
           trace_->blockHeaderBits += reader_.consumedBits() - blockStartBits;
-          ++trace_->blockCount;
-        }
       }
       --blockSymbolsLeft;
       size_t symbolOffset = reader_.byteOffset();

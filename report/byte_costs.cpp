@@ -15,7 +15,7 @@ ByteCosts ByteCosts::fromBitsPerByte(const std::vector<double> &bitsPerByte) {
   return costs;
 }
 
-ByteCosts ByteCosts::fromTrace(const efi::DecodeTrace &trace, uint64_t size) {
+std::vector<double> bitsPerByte(const efi::DecodeTrace &trace, uint64_t size) {
   std::vector<double> perByte(size, 0.0);
   for (const efi::DecodeTrace::Token &token : trace.tokens) {
     if (token.length == 0 || token.outputOffset >= size)
@@ -25,7 +25,11 @@ ByteCosts ByteCosts::fromTrace(const efi::DecodeTrace &trace, uint64_t size) {
     for (uint64_t i = token.outputOffset; i < end; ++i)
       perByte[i] += share;
   }
-  return fromBitsPerByte(perByte);
+  return perByte;
+}
+
+ByteCosts ByteCosts::fromTrace(const efi::DecodeTrace &trace, uint64_t size) {
+  return fromBitsPerByte(bitsPerByte(trace, size));
 }
 
 double ByteCosts::bits(uint64_t begin, uint64_t end) const {

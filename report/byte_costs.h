@@ -11,6 +11,10 @@
 
 namespace romfit::report {
 
+// The bits a traced EFI stream spent on each of the first `size` bytes it
+// decoded to: a literal's to its byte, a match's shared evenly by its bytes.
+std::vector<double> bitsPerByte(const efi::DecodeTrace &trace, uint64_t size);
+
 class ByteCosts {
 public:
   static ByteCosts stored();

@@ -58,9 +58,8 @@ FlatBinary flatten(const LinkedElf &elf) {
 // Huffman, like LZMA's first stage) does: its fast level's bits per byte
 // stand in, scaled by the caller to the LZMA stream's real size.
 std::vector<double> estimatedBitsPerByte(llvm::ArrayRef<uint8_t> bytes) {
-  std::vector<double> bits(bytes.size(), 0.0);
   if (bytes.empty())
-    return bits;
+    return {};
   std::vector<uint8_t> stream = efi::compress(bytes, efi::EfiLevel::Fast);
   efi::DecodeTrace trace;
   auto decoded = efi::decompressTraced(stream, trace);
@@ -68,10 +67,7 @@ std::vector<double> estimatedBitsPerByte(llvm::ArrayRef<uint8_t> bytes) {
     llvm::consumeError(decoded.takeError());
     return std::vector<double>(bytes.size(), 8.0);
   }
-  for (const efi::DecodeTrace::Token &token : trace.tokens)
-    for (uint32_t i = 0; i < token.length && token.outputOffset + i < bits.size(); ++i)
-      bits[token.outputOffset + i] += double(token.bits) / token.length;
-  return bits;
+  return bitsPerByte(trace, bytes.size());
 }
 
 } // namespace

@@ -45,7 +45,7 @@ llvm::Expected<std::optional<LinkDetail>> findLinkDetail(llvm::StringRef romPath
     auto efidrv = readFileBytes(base + ".efidrv");
     if (!efidrv)
       return efidrv.takeError();
-    if (*efidrv != llvm::ArrayRef<uint8_t>(pe).vec())
+    if (llvm::ArrayRef<uint8_t>(*efidrv) != pe)
       continue;
     return readLinkDetail(base + ".elf", base + ".map");
   }

@@ -355,6 +355,18 @@ TEST(EfiOptimal, NeverWorseThanFastOnText) {
   expectRoundTrip(input, EfiLevel::Optimal);
 }
 
+void expectCompleteCode(llvm::ArrayRef<uint32_t> frequencies, llvm::ArrayRef<uint8_t> lengths,
+                        unsigned maxLength) {
+  uint64_t kraft = 0;
+  for (size_t symbol = 0; symbol < lengths.size(); ++symbol) {
+    EXPECT_LE(lengths[symbol], maxLength);
+    EXPECT_EQ(lengths[symbol] == 0, frequencies[symbol] == 0) << symbol;
+    if (lengths[symbol])
+      kraft += uint64_t(1) << (maxLength - lengths[symbol]);
+  }
+  EXPECT_EQ(kraft, uint64_t(1) << maxLength);
+}
+
 TEST(EfiHuffman, LengthsAreLimitedAndComplete) {
   // Fibonacci frequencies make unlimited Huffman codes 30 levels deep.
   std::vector<uint32_t> frequencies = {1, 1};
@@ -362,14 +374,7 @@ TEST(EfiHuffman, LengthsAreLimitedAndComplete) {
     frequencies.push_back(frequencies[frequencies.size() - 1] + frequencies[frequencies.size() - 2]);
   frequencies.push_back(0);
   std::vector<uint8_t> lengths = huffman::limitedCodeLengths(frequencies, kMaxCodeLength);
-  uint64_t kraft = 0;
-  for (size_t symbol = 0; symbol < lengths.size(); ++symbol) {
-    EXPECT_LE(lengths[symbol], kMaxCodeLength);
-    EXPECT_EQ(lengths[symbol] == 0, frequencies[symbol] == 0) << symbol;
-    if (lengths[symbol])
-      kraft += uint64_t(1) << (kMaxCodeLength - lengths[symbol]);
-  }
-  EXPECT_EQ(kraft, uint64_t(1) << kMaxCodeLength);
+  expectCompleteCode(frequencies, lengths, kMaxCodeLength);
   EXPECT_EQ(*std::max_element(lengths.begin(), lengths.end()), kMaxCodeLength);
   // Optimal codes never give a more frequent symbol a longer code.
   for (size_t symbol = 1; symbol < 30; ++symbol)
@@ -386,17 +391,6 @@ uint64_t weightedCost(llvm::ArrayRef<uint32_t> frequencies, llvm::ArrayRef<uint8
   return cost;
 }
 
-void expectCompleteCode(llvm::ArrayRef<uint32_t> frequencies, llvm::ArrayRef<uint8_t> lengths,
-                        unsigned maxLength) {
-  uint64_t kraft = 0;
-  for (size_t symbol = 0; symbol < lengths.size(); ++symbol) {
-    EXPECT_LE(lengths[symbol], maxLength);
-    EXPECT_EQ(lengths[symbol] == 0, frequencies[symbol] == 0) << symbol;
-    if (lengths[symbol])
-      kraft += uint64_t(1) << (maxLength - lengths[symbol]);
-  }
-  EXPECT_EQ(kraft, uint64_t(1) << maxLength);
-}
 
 TEST(EfiHuffman, CostAwareLengthsWithoutLengthCostsAreOptimalLimitedCodes) {
   std::mt19937 generator(11);
