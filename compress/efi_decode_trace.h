@@ -18,6 +18,7 @@ struct DecodeTrace {
     uint32_t outputOffset = 0;
     uint32_t length = 0;  // 1 for a literal
     uint32_t bits = 0;    // code plus position bits
+    uint32_t distance = 0; // 0 for a literal
   };
   std::vector<Token> tokens;
   // Each block's symbol count and its three code tables.

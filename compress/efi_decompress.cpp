@@ -43,6 +43,7 @@ public:
       size_t symbolOffset = reader_.byteOffset();
       uint64_t symbolStartBits = reader_.consumedBits();
       size_t symbolOutput = produced;
+      size_t distance = 0;
       unsigned symbol = charLen_.decode(reader_);
       if (symbol < 256) {
         output_[produced++] = static_cast<uint8_t>(symbol);
@@ -50,7 +51,7 @@ public:
         unsigned length = symbol - kMatchSymbolBias;
         unsigned position = positions_.decode(reader_);
         uint32_t distanceCode = position == 0 ? 0 : (1u << (position - 1)) + reader_.read(position - 1);
-        size_t distance = size_t(distanceCode) + 1;
+        distance = size_t(distanceCode) + 1;
         if (reader_.overran())
           return truncated();
         if (distance > produced)
@@ -71,7 +72,8 @@ public:
         return truncated();
       if (trace_)
         trace_->tokens.push_back({uint32_t(symbolOutput), uint32_t(produced - symbolOutput),
-                                  uint32_t(reader_.consumedBits() - symbolStartBits)});
+                                  uint32_t(reader_.consumedBits() - symbolStartBits),
+                                  uint32_t(distance)});
     }
     return llvm::Error::success();
   }

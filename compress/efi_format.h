@@ -12,6 +12,9 @@ inline constexpr size_t kHeaderSize = 8;
 
 inline constexpr unsigned kWindowBits = 13;
 inline constexpr unsigned kWindowSize = 1u << kWindowBits;
+// The specification bounds String Position (distance - 1) at 8190, one short
+// of what the 13-bit position code could say; EDK2's encoder keeps to it.
+inline constexpr unsigned kMaxDistance = kWindowSize - 1;
 inline constexpr unsigned kMinMatch = 3;
 inline constexpr unsigned kMaxMatch = 256;
 
@@ -57,7 +60,7 @@ inline unsigned bitWidth(uint32_t value) {
   return width;
 }
 
-// The position symbol of a match distance (1..kWindowSize) and the extra bits
+// The position symbol of a match distance (1..kMaxDistance) and the extra bits
 // after it: distance - 1 without its leading one bit.
 inline unsigned positionSymbol(unsigned distance) { return bitWidth(distance - 1); }
 inline unsigned positionExtraBits(unsigned symbol) { return symbol > 1 ? symbol - 1 : 0; }

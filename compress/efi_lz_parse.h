@@ -16,7 +16,7 @@ struct LazyParseOptions {
   unsigned maxChainLength = 4096;
   // Length-3 matches farther than this are dropped. On iPXE's EFI drivers
   // even the farthest ones beat three literals, so the default keeps them all.
-  unsigned maxDistanceForMinMatch = kWindowSize;
+  unsigned maxDistanceForMinMatch = kMaxDistance;
 };
 
 std::vector<LzToken> lazyParse(llvm::ArrayRef<uint8_t> input, const LazyParseOptions &options = {});

@@ -33,7 +33,7 @@ size_t HashChainMatchFinder::walkChain(size_t position, OnLonger onLonger) const
     return bestLength;
   const size_t maxLength = std::min<size_t>(kMaxMatch, input_.size() - position);
   const uint8_t *current = input_.data() + position;
-  const size_t windowStart = position > kWindowSize ? position - kWindowSize : 0;
+  const size_t windowStart = position > kMaxDistance ? position - kMaxDistance : 0;
   unsigned chainLeft = maxChainLength_;
   for (int32_t candidate = head_[hashAt(position)];
        candidate != kNone && size_t(candidate) >= windowStart && size_t(candidate) < position &&

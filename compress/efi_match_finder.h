@@ -1,5 +1,5 @@
 #pragma once
-// Hash-chain match finder over the EFI 8 KiB window. Positions must be
+// Hash-chain match finder over the EFI window (kMaxDistance bytes back). Positions must be
 // inserted in increasing order; findLongest only sees inserted positions.
 #include <cstdint>
 #include <vector>

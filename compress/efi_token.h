@@ -9,7 +9,7 @@ namespace romfit::efi {
 
 struct LzToken {
   uint16_t length = 0; // 0 for a literal, else kMinMatch..kMaxMatch
-  uint16_t value = 0;  // the literal byte, or the match distance 1..kWindowSize
+  uint16_t value = 0;  // the literal byte, or the match distance 1..kMaxDistance
 
   static LzToken literal(uint8_t byte) { return {0, byte}; }
   static LzToken match(unsigned length, unsigned distance) {

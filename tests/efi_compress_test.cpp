@@ -9,6 +9,7 @@
 #include "compress/efi_bit_writer.h"
 #include "compress/efi_block_coder.h"
 #include "compress/efi_compress.h"
+#include "compress/efi_decode_trace.h"
 #include "compress/efi_format.h"
 #include "compress/efi_lz_parse.h"
 #include "compress/efi_optimal_parse.h"
@@ -210,19 +211,19 @@ TEST(EfiCompress, InputLargerThanOneMebibyte) {
 }
 
 TEST(EfiCompress, MatchAtTheFullWindowDistanceWithMaximumLength) {
-  Bytes input = randomBytes(kWindowSize, 77);
+  Bytes input = randomBytes(kMaxDistance, 77);
   input.insert(input.end(), input.begin(), input.begin() + kMaxMatch);
   std::vector<LzToken> tokens = lazyParse(input);
   ASSERT_FALSE(tokens.empty());
   EXPECT_EQ(tokens.back().length, kMaxMatch);
-  EXPECT_EQ(tokens.back().value, kWindowSize);
+  EXPECT_EQ(tokens.back().value, kMaxDistance);
   expectRoundTrip(input);
 
   // The same token handed straight to the block coder.
   std::vector<LzToken> handMade;
-  for (size_t i = 0; i < kWindowSize; ++i)
+  for (size_t i = 0; i < kMaxDistance; ++i)
     handMade.push_back(LzToken::literal(input[i]));
-  handMade.push_back(LzToken::match(kMaxMatch, kWindowSize));
+  handMade.push_back(LzToken::match(kMaxMatch, kMaxDistance));
   EXPECT_TRUE(decodedOrFail(encodeTokens(handMade, input.size())) == input);
 }
 
@@ -248,12 +249,51 @@ TEST(EfiOptimal, RoundTripsEveryDebianEfiDriverAndNeverLosesToFast) {
   }
 }
 
+// The specification gives String Position (distance - 1) the range 0..8190:
+// 8191 bytes back at most, though the position code could say 8192.
+TEST(EfiCompress, NoMatchReachesPastTheSpecifiedWindowOnAnyDebianDriver) {
+  std::vector<std::string> roms = testing::debianEfiRoms();
+  ASSERT_EQ(roms.size(), 8u);
+  for (const std::string &rom : roms) {
+    std::vector<Bytes> pes = efiPesInRom(rom);
+    ASSERT_EQ(pes.size(), 1u);
+    for (EfiLevel level : {EfiLevel::Fast, EfiLevel::Optimal}) {
+      SCOPED_TRACE(rom + (level == EfiLevel::Fast ? " fast" : " optimal"));
+      DecodeTrace trace;
+      auto decoded = decompressTraced(compress(pes.front(), level), trace);
+      ASSERT_TRUE(bool(decoded)) << llvm::toString(decoded.takeError());
+      uint32_t farthest = 0;
+      for (const DecodeTrace::Token &token : trace.tokens)
+        farthest = std::max(farthest, token.distance);
+      EXPECT_LE(farthest, kMaxDistance);
+      EXPECT_GT(farthest, kMaxDistance - 64) << "the window's far end goes unused";
+    }
+  }
+}
+
+TEST(EfiCompress, AMatchExactlyOneWindowBackIsNotTaken) {
+  // Random bytes repeated 8192 bytes later: the only long match is one byte
+  // too far, so the repeat costs about as much as the original.
+  Bytes input = randomBytes(kWindowSize, 78);
+  input.insert(input.end(), input.begin(), input.end());
+  for (EfiLevel level : {EfiLevel::Fast, EfiLevel::Optimal}) {
+    Bytes stream = compress(input, level);
+    EXPECT_GT(stream.size(), input.size() * 9 / 10);
+    DecodeTrace trace;
+    auto decoded = decompressTraced(stream, trace);
+    ASSERT_TRUE(bool(decoded)) << llvm::toString(decoded.takeError());
+    EXPECT_TRUE(*decoded == input);
+    for (const DecodeTrace::Token &token : trace.tokens)
+      EXPECT_LE(token.distance, kMaxDistance);
+  }
+}
+
 TEST(EfiOptimal, E1000DriverSize) {
   Bytes pe = e1000Pe();
   ASSERT_EQ(pe.size(), 174'400u);
   Bytes stream = compress(pe, EfiLevel::Optimal);
-  // The optimal level reaches 98,108 bytes (EDK2's encoder: 101,027; the
-  // fast level: 99,875): a regression guard with a little slack.
+  // The optimal level reaches 98,109 bytes (EDK2's encoder: 101,027; the
+  // fast level: 99,874): a regression guard with a little slack.
   EXPECT_LE(stream.size(), 98'150u);
   size_t romImageSize = (0x38 + stream.size() + 511) / 512 * 512;
   EXPECT_LE(romImageSize, 98'304u) << "stream " << stream.size();
@@ -339,12 +379,12 @@ TEST(EfiOptimal, InputLargerThanOneMebibyte) {
 }
 
 TEST(EfiOptimal, MatchAtTheFullWindowDistanceWithMaximumLength) {
-  Bytes input = randomBytes(kWindowSize, 77);
+  Bytes input = randomBytes(kMaxDistance, 77);
   input.insert(input.end(), input.begin(), input.begin() + kMaxMatch);
   std::vector<LzToken> tokens = optimalParse(input);
   ASSERT_FALSE(tokens.empty());
   EXPECT_EQ(tokens.back().length, kMaxMatch);
-  EXPECT_EQ(tokens.back().value, kWindowSize);
+  EXPECT_EQ(tokens.back().value, kMaxDistance);
   expectRoundTrip(input, EfiLevel::Optimal);
 }
 
