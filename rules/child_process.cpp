@@ -1,6 +1,11 @@
 #include "rules/child_process.h"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <unistd.h> // environ
+
 #include <atomic>
+#include <cstring>
 #include <mutex>
 
 #include <llvm/Support/Signals.h>
@@ -15,10 +20,58 @@ std::atomic<pid_t> tracked[kMaxTracked];
 void killTrackedChildren() {
   for (std::atomic<pid_t> &slot : tracked)
     if (pid_t pid = slot.load(); pid > 0)
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
 }
 
+// posix_spawn's attributes and file actions, destroyed however start() ends.
+struct SpawnSetup {
+  posix_spawnattr_t attributes;
+  posix_spawn_file_actions_t actions;
+  SpawnSetup() {
+    posix_spawnattr_init(&attributes);
+    posix_spawn_file_actions_init(&actions);
+  }
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+  }
+};
+
 } // namespace
+
+// llvm::sys::ExecuteNoWait cannot give the child a process group of its own,
+// hence posix_spawn.
+llvm::Expected<ChildProcess> ChildProcess::start(const std::vector<std::string> &command,
+                                                 llvm::StringRef stdoutPath,
+                                                 llvm::StringRef stderrPath) {
+  if (command.empty())
+    return makeError("cannot start a program: no command");
+  SpawnSetup setup;
+  std::string out = stdoutPath.str(), err = stderrPath.str();
+  const int writeFlags = O_WRONLY | O_CREAT | O_TRUNC;
+  posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&setup.actions, 1, out.c_str(), writeFlags, 0644);
+  if (err == out)
+    posix_spawn_file_actions_adddup2(&setup.actions, 1, 2);
+  else
+    posix_spawn_file_actions_addopen(&setup.actions, 2, err.c_str(), writeFlags, 0644);
+  posix_spawnattr_setflags(&setup.attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&setup.attributes, 0);
+
+  std::vector<char *> argv;
+  for (const std::string &argument : command)
+    argv.push_back(const_cast<char *>(argument.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (int error = posix_spawnp(&pid, argv[0], &setup.actions, &setup.attributes, argv.data(),
+                               environ))
+    return makeError("cannot start '{}': {}", command.front(), std::strerror(error));
+  trackChild(pid);
+  llvm::sys::ProcessInfo info;
+  info.Pid = pid;
+  info.Process = pid;
+  return ChildProcess(info);
+}
 
 void trackChild(pid_t pid) {
   static std::once_flag installed;

@@ -45,7 +45,8 @@ private:
 };
 
 // Children still running when romfit is interrupted (Ctrl-C, SIGTERM) are
-// killed from LLVM's interrupt handler: a QEMU or make must not outlive it.
+// killed, with their process groups, from LLVM's interrupt handler: a QEMU or
+// make, or anything they started, must not outlive it.
 void trackChild(pid_t pid);
 void untrackChild(pid_t pid);
 
@@ -54,21 +55,11 @@ void untrackChild(pid_t pid);
 class ChildProcess {
 public:
   // stdin is empty; stdout and stderr go to files (the same path merges them).
+  // The child leads a process group of its own, so stop() and an interrupt
+  // end whatever it started too (make's compilers, ninja's linkers).
   static llvm::Expected<ChildProcess> start(const std::vector<std::string> &command,
                                             llvm::StringRef stdoutPath,
-                                            llvm::StringRef stderrPath) {
-    std::vector<llvm::StringRef> argv(command.begin(), command.end());
-    llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), stdoutPath, stderrPath};
-    std::string message;
-    bool executionFailed = false;
-    llvm::sys::ProcessInfo info = llvm::sys::ExecuteNoWait(command.front(), argv, llvm::None,
-                                                           redirects, 0, &message,
-                                                           &executionFailed);
-    if (executionFailed || info.Pid <= 0)
-      return makeError("cannot start '{}': {}", command.front(), message);
-    trackChild(info.Pid);
-    return ChildProcess(info);
-  }
+                                            llvm::StringRef stderrPath);
   ChildProcess(ChildProcess &&other) : info_(other.info_), running_(other.running_) {
     other.running_ = false;
   }
@@ -95,7 +86,7 @@ public:
       return;
     // SIGKILL: nothing the child holds is worth a graceful shutdown, and a
     // guest wedged in KVM may not honour SIGTERM promptly.
-    ::kill(info_.Pid, SIGKILL);
+    ::kill(-info_.Pid, SIGKILL);
     llvm::sys::Wait(info_, 0, /*WaitUntilTerminates=*/true);
     untrackChild(info_.Pid);
     running_ = false;
