@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h> // environ
 
 #include <atomic>
@@ -17,7 +19,29 @@ namespace {
 constexpr size_t kMaxTracked = 16;
 std::atomic<pid_t> tracked[kMaxTracked];
 
-void killTrackedChildren() {
+// SIGTERM first: make then deletes the target it was writing and gcc its
+// output, where SIGKILL would leave a truncated object that make, seeing it
+// newer than its source, never rebuilds. Whatever is left after the grace
+// period is killed. Only async-signal-safe calls: this runs in a handler.
+void endTrackedChildren() {
+  for (std::atomic<pid_t> &slot : tracked)
+    if (pid_t pid = slot.load(); pid > 0)
+      ::kill(-pid, SIGTERM);
+  constexpr int kGraceSteps = 40;
+  const timespec step{0, 50'000'000}; // 40 x 50 ms = 2 s
+  for (int i = 0; i < kGraceSteps; ++i) {
+    bool anyLeft = false;
+    for (std::atomic<pid_t> &slot : tracked) {
+      pid_t pid = slot.load();
+      if (pid <= 0)
+        continue;
+      ::waitpid(pid, nullptr, WNOHANG); // a reaped leader leaves the group to its children
+      anyLeft |= ::kill(-pid, 0) == 0;
+    }
+    if (!anyLeft)
+      return;
+    ::nanosleep(&step, nullptr);
+  }
   for (std::atomic<pid_t> &slot : tracked)
     if (pid_t pid = slot.load(); pid > 0)
       ::kill(-pid, SIGKILL);
@@ -75,7 +99,7 @@ llvm::Expected<ChildProcess> ChildProcess::start(const std::vector<std::string> 
 
 void trackChild(pid_t pid) {
   static std::once_flag installed;
-  std::call_once(installed, [] { llvm::sys::SetInterruptFunction(killTrackedChildren); });
+  std::call_once(installed, [] { llvm::sys::SetInterruptFunction(endTrackedChildren); });
   for (std::atomic<pid_t> &slot : tracked) {
     pid_t empty = 0;
     if (slot.compare_exchange_strong(empty, pid))

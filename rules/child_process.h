@@ -45,8 +45,9 @@ private:
 };
 
 // Children still running when romfit is interrupted (Ctrl-C, SIGTERM) are
-// killed, with their process groups, from LLVM's interrupt handler: a QEMU or
-// make, or anything they started, must not outlive it.
+// ended, with their process groups, from LLVM's interrupt handler (SIGTERM,
+// then SIGKILL after 2 s): a QEMU or make, or anything they started, must
+// not outlive it.
 void trackChild(pid_t pid);
 void untrackChild(pid_t pid);
 

@@ -79,12 +79,17 @@ TEST(ChildProcess, StopEndsTheChildsOwnChildren) {
 }
 
 // The whole command: SIGTERM to `romfit build` while make has a job running.
+// make hears SIGTERM first, and its job ends with it.
 TEST(ChildProcess, SigtermToRomfitBuildEndsWhatMakeStarted) {
   std::string scratch = testing::makeScratchDir("child-build");
   std::string tree = testing::copyMinipxe(scratch);
   ASSERT_FALSE(tree.empty());
   std::string pidFile = scratch + "/sleep.pid", fakeMake = scratch + "/make";
-  std::ofstream(fakeMake) << "#!/bin/sh\nsleep 1000 & echo $! > '" << pidFile << "'\nwait\n";
+  std::string cleanedFile = scratch + "/cleaned";
+  // Like make, it tidies up on SIGTERM (make deletes a half-written target).
+  std::ofstream(fakeMake) << "#!/bin/sh\ntrap 'echo tidied > \"" << cleanedFile
+                          << "\"; exit 1' TERM\nsleep 1000 & echo $! > '" << pidFile
+                          << "'\nwait\n";
   ASSERT_EQ(testing::runProgram("chmod", {"+x", fakeMake}).status, 0);
 
   std::vector<std::string> arguments = testing::minipxeBuild(tree, scratch + "/out");
@@ -105,6 +110,8 @@ TEST(ChildProcess, SigtermToRomfitBuildEndsWhatMakeStarted) {
   llvm::sys::Wait(romfit, 0, /*WaitUntilTerminates=*/true);
   ASSERT_GT(sleeper, 0) << "romfit never ran the stand-in make";
   expectEnds(sleeper, "make's job, after romfit ended,");
+  EXPECT_EQ(testing::readText(cleanedFile), "tidied\n")
+      << "make was killed outright, with no chance to delete what it was writing";
   llvm::sys::fs::remove_directories(scratch);
 }
 
