@@ -19,14 +19,18 @@ namespace {
 constexpr size_t kMaxTracked = 16;
 std::atomic<pid_t> tracked[kMaxTracked];
 
+void signalTrackedGroups(int signal) {
+  for (std::atomic<pid_t> &slot : tracked)
+    if (pid_t pid = slot.load(); pid > 0)
+      ::kill(-pid, signal);
+}
+
 // SIGTERM first: make then deletes the target it was writing and gcc its
 // output, where SIGKILL would leave a truncated object that make, seeing it
 // newer than its source, never rebuilds. Whatever is left after the grace
-// period is killed. Only async-signal-safe calls: this runs in a handler.
+// period is killed.
 void endTrackedChildren() {
-  for (std::atomic<pid_t> &slot : tracked)
-    if (pid_t pid = slot.load(); pid > 0)
-      ::kill(-pid, SIGTERM);
+  signalTrackedGroups(SIGTERM);
   constexpr int kGraceSteps = 40;
   const timespec step{0, 50'000'000}; // 40 x 50 ms = 2 s
   for (int i = 0; i < kGraceSteps; ++i) {
@@ -42,9 +46,7 @@ void endTrackedChildren() {
       return;
     ::nanosleep(&step, nullptr);
   }
-  for (std::atomic<pid_t> &slot : tracked)
-    if (pid_t pid = slot.load(); pid > 0)
-      ::kill(-pid, SIGKILL);
+  signalTrackedGroups(SIGKILL);
 }
 
 // posix_spawn's attributes and file actions, destroyed however start() ends.
