@@ -1,6 +1,7 @@
 #pragma once
-// Hash-chain match finder over the EFI window (kMaxDistance bytes back). Positions must be
-// inserted in increasing order; findLongest only sees inserted positions.
+// Hash-chain match finder over the EFI window (kMaxDistance bytes back).
+// Positions must be inserted in increasing order; findLongest only sees
+// inserted positions.
 #include <cstdint>
 #include <vector>
 
