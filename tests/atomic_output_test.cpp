@@ -125,8 +125,7 @@ std::vector<int> processesWorkingIn(const std::string &directory) {
 }
 
 void waitUntilNothingRunsIn(const std::string &directory) {
-  for (int tries = 0; tries < 3000 && !processesWorkingIn(directory).empty(); ++tries)
-    std::this_thread::sleep_for(50ms);
+  pollUntil([&] { return processesWorkingIn(directory).empty(); }, 150s);
   EXPECT_TRUE(processesWorkingIn(directory).empty()) << "processes still run in " << directory;
 }
 

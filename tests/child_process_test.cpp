@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <thread>
 
 #include <gtest/gtest.h>
 #include <llvm/Support/Program.h>
@@ -29,21 +28,15 @@ bool isRunning(int pid) {
 
 // The pid a helper wrote to `path`, once it has (0 if it never does).
 int waitForPid(const std::string &path) {
-  for (int tries = 0; tries < 200; ++tries) {
-    int pid = 0;
-    std::ifstream(path) >> pid;
-    if (pid > 0)
-      return pid;
-    std::this_thread::sleep_for(50ms);
-  }
-  return 0;
+  int pid = 0;
+  testing::pollUntil([&] { return std::ifstream(path) >> pid && pid > 0; }, 10s);
+  return pid;
 }
 
 // Gone within 10 s (a grandchild left behind would live 1,000 s); killed
 // here if not, so a failing test leaves nothing running.
 void expectEnds(int pid, const std::string &what) {
-  for (int tries = 0; tries < 200 && isRunning(pid); ++tries)
-    std::this_thread::sleep_for(50ms);
+  testing::pollUntil([&] { return !isRunning(pid); }, 10s);
   EXPECT_FALSE(isRunning(pid)) << what << " (pid " << pid << ") is still running";
   if (isRunning(pid))
     ::kill(pid, SIGKILL);
@@ -53,8 +46,7 @@ void expectEnds(int pid, const std::string &what) {
 // for 10 s).
 std::optional<int> exitStatusOf(rules::ChildProcess &child) {
   std::optional<int> status;
-  for (int tries = 0; tries < 200 && !(status = child.exitStatus()); ++tries)
-    std::this_thread::sleep_for(50ms);
+  testing::pollUntil([&] { return (status = child.exitStatus()).has_value(); }, 10s);
   return status;
 }
 

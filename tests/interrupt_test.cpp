@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <thread>
 
 #include <gtest/gtest.h>
 #include <llvm/Support/Program.h>
@@ -13,6 +12,8 @@
 
 namespace romfit {
 namespace {
+
+using namespace std::chrono_literals;
 
 int countQemus() {
   auto result = testing::runProgram("pgrep", {"-c", "-f", "qemu-system-x86_64.*romfit-boot"});
@@ -28,19 +29,12 @@ TEST(Interrupt, SigtermDuringABootKillsQemu) {
                                                  llvm::StringRef("/dev/null")};
   auto romfit = llvm::sys::ExecuteNoWait(ROMFIT_BINARY, argv, llvm::None, redirects);
   ASSERT_GT(romfit.Pid, 0);
-  bool started = false;
-  for (int i = 0; i < 100 && !started; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    started = countQemus() > 0;
-  }
+  bool started = testing::pollUntil([] { return countQemus() > 0; }, 10s, 100ms);
   ASSERT_TRUE(started) << "QEMU never started";
   ::kill(romfit.Pid, SIGTERM);
   llvm::sys::Wait(romfit, 0, /*WaitUntilTerminates=*/true);
-  int left = 1;
-  for (int i = 0; i < 30 && left; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    left = countQemus();
-  }
+  int left = 0;
+  testing::pollUntil([&] { return (left = countQemus()) == 0; }, 3s, 100ms);
   EXPECT_EQ(left, 0) << "QEMU outlived the romfit that started it";
 }
 

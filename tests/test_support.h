@@ -1,7 +1,9 @@
 #pragma once
 // Shared helpers for the suite: running the romfit binary as a user would,
 // scratch directories, and the locations of Debian's real ROMs.
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace romfit::testing {
@@ -19,6 +21,20 @@ CommandResult runProgram(const std::string &program, const std::vector<std::stri
 
 // A fresh, empty directory under the build tree's scratch area.
 std::string makeScratchDir(const std::string &name);
+
+// Checks `done` every `interval` until it holds or `limit` has passed, and
+// says whether it held: for waiting on other processes, never for timing them.
+template <typename Condition>
+bool pollUntil(Condition done, std::chrono::milliseconds limit,
+               std::chrono::milliseconds interval = std::chrono::milliseconds(50)) {
+  for (std::chrono::milliseconds waited{0};; waited += interval) {
+    if (done())
+      return true;
+    if (waited >= limit)
+      return false;
+    std::this_thread::sleep_for(interval);
+  }
+}
 
 std::string readText(const std::string &path);
 bool fileExists(const std::string &path);
