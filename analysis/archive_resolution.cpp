@@ -1,6 +1,6 @@
 #include "analysis/archive_resolution.h"
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::analysis {
 

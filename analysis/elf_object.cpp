@@ -4,8 +4,8 @@
 #include <llvm/Object/ELF.h>
 #include <llvm/Object/ELFObjectFile.h>
 
-#include "compress/error.h"
-#include "compress/text.h"
+#include "support/error.h"
+#include "support/text.h"
 
 namespace romfit::analysis {
 

@@ -2,7 +2,7 @@
 
 #include <llvm/BinaryFormat/ELF.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::analysis {
 

@@ -4,8 +4,8 @@
 #include <llvm/Object/Archive.h>
 #include <llvm/Support/Endian.h>
 
-#include "compress/error.h"
-#include "compress/text.h"
+#include "support/error.h"
+#include "support/text.h"
 
 namespace romfit::analysis {
 

@@ -1,8 +1,8 @@
 #include "analysis/link_analysis.h"
 
 #include "analysis/emulation.h"
-#include "compress/error.h"
-#include "compress/file_io.h"
+#include "support/error.h"
+#include "support/file_io.h"
 
 namespace romfit::analysis {
 

@@ -3,8 +3,8 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Path.h>
 
-#include "compress/error.h"
-#include "compress/text.h"
+#include "support/error.h"
+#include "support/text.h"
 
 namespace romfit::analysis {
 

@@ -5,7 +5,7 @@
 #include <llvm/ADT/DenseSet.h>
 #include <llvm/BinaryFormat/ELF.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::analysis {
 

@@ -3,8 +3,8 @@
 #include <llvm/ADT/ScopeExit.h>
 #include <llvm/ADT/StringSwitch.h>
 
-#include "compress/error.h"
-#include "compress/text.h"
+#include "support/error.h"
+#include "support/text.h"
 
 namespace romfit::analysis {
 

@@ -2,7 +2,7 @@
 
 #include <deque>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::analysis {
 

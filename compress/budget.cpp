@@ -2,7 +2,7 @@
 
 #include <llvm/ADT/StringExtras.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit {
 

@@ -6,7 +6,7 @@
 #include "compress/efi_bit_reader.h"
 #include "compress/efi_format.h"
 #include "compress/efi_huffman_decoder.h"
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::efi {
 

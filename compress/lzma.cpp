@@ -2,7 +2,7 @@
 
 #include <lzma.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::lzma {
 namespace {

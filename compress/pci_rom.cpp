@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "compress/efi_compress.h"
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::pci {
 

@@ -1,7 +1,7 @@
 #include "compress/pci_rom_pack.h"
 
 #include "compress/efi_compress.h"
-#include "compress/error.h"
+#include "support/error.h"
 #include "compress/pe_summary.h"
 
 namespace romfit::pci {

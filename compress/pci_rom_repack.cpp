@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 #include "compress/pci_rom_pack.h"
 
 namespace romfit::pci {

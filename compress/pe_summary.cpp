@@ -10,7 +10,7 @@
 #include <llvm/Object/COFF.h>
 #include <llvm/Support/Endian.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::pe {
 

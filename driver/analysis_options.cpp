@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::driver {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::driver {
 

@@ -5,14 +5,14 @@
 #include <llvm/Support/JSON.h>
 
 #include "compress/budget.h"
-#include "compress/error.h"
-#include "compress/file_io.h"
+#include "support/error.h"
+#include "support/file_io.h"
 #include "compress/pci_rom.h"
 #include "driver/command.h"
 #include "driver/rom_report.h"
 #include "report/budget_check.h"
 #include "report/rom_attribution.h"
-#include "rules/boot_check.h"
+#include "verify/boot_check.h"
 #include "rules/ipxe_build.h"
 
 namespace romfit::driver {
@@ -166,11 +166,11 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
     status = std::max(status, *romStatus);
   }
   if (arguments.has("--verify")) {
-    auto tools = boot::locateBootTools({}, {boot::Firmware::SeaBios, boot::Firmware::Ovmf});
+    auto tools = verify::locateBootTools({}, {verify::Firmware::SeaBios, verify::Firmware::Ovmf});
     if (!tools)
       return tools.takeError();
     for (const rules::RomBuild &rom : outcome->graph.roms) {
-      boot::BootCheckRequest request;
+      verify::BootCheckRequest request;
       request.romPath = rules::prunedRomPath(outcome->graph, rom);
       request.nicModel = arguments.get("--nic").value_or(rules::qemuNicModel(rom.romId));
       if (request.nicModel.empty())
@@ -179,13 +179,13 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
       request.expectedLines = arguments.getAll("--expect");
       bool hasLegacy = llvm::any_of(rom.images, [](const rules::ImageBuild &i) { return !i.kind.efi; });
       if (!hasLegacy)
-        request.firmwares = {boot::Firmware::Ovmf};
-      auto results = boot::checkBoot(*tools, request);
+        request.firmwares = {verify::Firmware::Ovmf};
+      auto results = verify::checkBoot(*tools, request);
       if (!results)
         return results.takeError();
-      for (const boot::FirmwareBootResult &result : *results) {
+      for (const verify::FirmwareBootResult &result : *results) {
         fmt::print("  verify {} {}: {} ({:.1f} s)\n", rom.romId,
-                   boot::firmwareName(result.firmware).str(), result.passed() ? "PASS" : "FAIL",
+                   verify::firmwareName(result.firmware).str(), result.passed() ? "PASS" : "FAIL",
                    result.seconds);
         if (!result.passed()) {
           for (const std::string &line : result.missingLines())

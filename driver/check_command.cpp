@@ -6,7 +6,7 @@
 #include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 #include "driver/command.h"
 #include "driver/report_options.h"
 #include "driver/rom_report.h"

@@ -5,8 +5,8 @@
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/JSON.h>
 
-#include "compress/error.h"
-#include "compress/file_io.h"
+#include "support/error.h"
+#include "support/file_io.h"
 #include "driver/analysis_options.h"
 #include "driver/command.h"
 #include "rules/prune.h"

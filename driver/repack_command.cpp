@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "compress/budget.h"
-#include "compress/error.h"
-#include "compress/file_io.h"
+#include "support/error.h"
+#include "support/file_io.h"
 #include "compress/pci_rom_repack.h"
 #include "driver/command.h"
 #include "driver/rom_report.h"

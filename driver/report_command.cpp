@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <llvm/Support/Process.h>
 
-#include "compress/file_io.h"
+#include "support/file_io.h"
 #include "driver/command.h"
 #include "driver/report_options.h"
 #include "driver/rom_report.h"

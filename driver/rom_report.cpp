@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 #include <llvm/ADT/SmallVector.h>
 
-#include "compress/error.h"
-#include "compress/file_io.h"
+#include "support/error.h"
+#include "support/file_io.h"
 #include "driver/arguments.h"
 
 namespace romfit::driver {

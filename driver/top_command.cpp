@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "analysis/size_attribution.h"
-#include "compress/error.h"
+#include "support/error.h"
 #include "driver/analysis_options.h"
 #include "driver/command.h"
 

@@ -5,8 +5,8 @@
 #include <llvm/Support/Path.h>
 
 #include "compress/budget.h"
-#include "compress/error.h"
-#include "compress/file_io.h"
+#include "support/error.h"
+#include "support/file_io.h"
 #include "compress/pci_rom.h"
 #include "compress/pci_rom_pack.h"
 #include "compress/pe_summary.h"

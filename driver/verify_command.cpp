@@ -8,9 +8,9 @@
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 #include "driver/command.h"
-#include "rules/boot_check.h"
+#include "verify/boot_check.h"
 
 namespace romfit::driver {
 namespace {
@@ -26,24 +26,24 @@ llvm::Expected<std::chrono::milliseconds> parseTimeout(llvm::StringRef text) {
   return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)));
 }
 
-std::vector<std::string> stderrLines(const boot::FirmwareBootResult &result) {
+std::vector<std::string> stderrLines(const verify::FirmwareBootResult &result) {
   llvm::SmallVector<llvm::StringRef, 16> lines;
   llvm::StringRef(result.qemuStderr).split(lines, '\n', -1, /*KeepEmpty=*/false);
   return {lines.begin(), lines.end()};
 }
 
-void printText(const std::string &rom, const std::string &nic, const boot::BootTools &tools,
-               const std::vector<boot::FirmwareBootResult> &results) {
+void printText(const std::string &rom, const std::string &nic, const verify::BootTools &tools,
+               const std::vector<verify::FirmwareBootResult> &results) {
   fmt::print("{}: boot check on {} ({} accelerator: {})\n", rom, nic, tools.accelerator,
              tools.acceleratorReason);
-  for (const boot::FirmwareBootResult &result : results) {
-    fmt::print("  {:<8} {}  {:.1f} s  {}\n", boot::firmwareName(result.firmware).str(),
+  for (const verify::FirmwareBootResult &result : results) {
+    fmt::print("  {:<8} {}  {:.1f} s  {}\n", verify::firmwareName(result.firmware).str(),
                result.passed() ? "PASS" : "FAIL", result.seconds, result.outcomeDetail);
     if (result.passed())
       continue;
     for (const std::string &missing : result.missingLines())
       fmt::print("    not seen: \"{}\"\n", missing);
-    if (result.outcome == boot::BootOutcome::QemuExited)
+    if (result.outcome == verify::BootOutcome::QemuExited)
       for (const std::string &line : stderrLines(result))
         fmt::print("    qemu: {}\n", line);
     std::vector<std::string> tail = result.consoleTail(kConsoleTailLines);
@@ -57,12 +57,12 @@ void printText(const std::string &rom, const std::string &nic, const boot::BootT
   }
 }
 
-void printJson(const std::string &rom, const std::string &nic, const boot::BootTools &tools,
-               const std::vector<boot::FirmwareBootResult> &results, bool passed) {
+void printJson(const std::string &rom, const std::string &nic, const verify::BootTools &tools,
+               const std::vector<verify::FirmwareBootResult> &results, bool passed) {
   llvm::json::Array firmwares;
-  for (const boot::FirmwareBootResult &result : results) {
+  for (const verify::FirmwareBootResult &result : results) {
     llvm::json::Array expected;
-    for (const boot::ExpectedLine &line : result.expectedLines)
+    for (const verify::ExpectedLine &line : result.expectedLines)
       expected.push_back(llvm::json::Object{{"line", line.text}, {"seen", line.seen}});
     llvm::json::Array tail;
     for (const std::string &line : result.consoleTail(kConsoleTailLines))
@@ -74,9 +74,9 @@ void printJson(const std::string &rom, const std::string &nic, const boot::BootT
     for (const std::string &line : stderrLines(result))
       qemuStderr.push_back(line);
     firmwares.push_back(llvm::json::Object{
-        {"firmware", boot::firmwareName(result.firmware)},
+        {"firmware", verify::firmwareName(result.firmware)},
         {"passed", result.passed()},
-        {"outcome", boot::outcomeName(result.outcome)},
+        {"outcome", verify::outcomeName(result.outcome)},
         {"detail", result.outcomeDetail},
         {"seconds", std::round(result.seconds * 100) / 100},
         {"expected", std::move(expected)},
@@ -102,11 +102,11 @@ llvm::Expected<int> runVerify(const ParsedArguments &arguments) {
     return makeError("nothing to verify: 'romfit verify' checks a ROM boots; give --boot");
   const std::string &rom = arguments.positionals.front();
 
-  boot::BootCheckRequest request;
+  verify::BootCheckRequest request;
   request.romPath = rom;
   request.nicModel = arguments.get("--nic").value_or("e1000");
   request.expectedLines = arguments.getAll("--expect");
-  auto firmwares = boot::parseFirmwareSelection(arguments.get("--firmware").value_or("both"));
+  auto firmwares = verify::parseFirmwareSelection(arguments.get("--firmware").value_or("both"));
   if (!firmwares)
     return firmwares.takeError();
   request.firmwares = *firmwares;
@@ -116,19 +116,19 @@ llvm::Expected<int> runVerify(const ParsedArguments &arguments) {
       return timeout.takeError();
     request.timeout = *timeout;
   }
-  boot::BootToolOptions toolOptions;
-  auto accelerator = boot::parseAccelerator(arguments.get("--accel").value_or("auto"));
+  verify::BootToolOptions toolOptions;
+  auto accelerator = verify::parseAccelerator(arguments.get("--accel").value_or("auto"));
   if (!accelerator)
     return accelerator.takeError();
   toolOptions.accelerator = *accelerator;
 
   // Before the tools, so a typo is reported without waiting for the KVM probe.
-  if (auto validated = boot::validateBootRequest(request); !validated)
+  if (auto validated = verify::validateBootRequest(request); !validated)
     return validated.takeError();
-  auto tools = boot::locateBootTools(toolOptions, request.firmwares);
+  auto tools = verify::locateBootTools(toolOptions, request.firmwares);
   if (!tools)
     return tools.takeError();
-  auto results = boot::checkBoot(*tools, request);
+  auto results = verify::checkBoot(*tools, request);
   if (!results)
     return results.takeError();
 

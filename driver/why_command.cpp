@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "analysis/why_chain.h"
-#include "compress/error.h"
+#include "support/error.h"
 #include "driver/analysis_options.h"
 #include "driver/command.h"
 

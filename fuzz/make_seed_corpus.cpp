@@ -18,7 +18,7 @@
 #include <llvm/Support/Path.h>
 
 #include "compress/efi_compress.h"
-#include "compress/file_io.h"
+#include "support/file_io.h"
 #include "compress/lzma.h"
 #include "compress/pci_rom.h"
 #include "compress/pci_rom_repack.h"

@@ -8,7 +8,7 @@
 
 #include "compress/efi_compress.h"
 #include "compress/efi_decode_trace.h"
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::report {
 

@@ -4,8 +4,8 @@
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/Path.h>
 
-#include "compress/error.h"
-#include "compress/file_io.h"
+#include "support/error.h"
+#include "support/file_io.h"
 
 namespace romfit::report {
 

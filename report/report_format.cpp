@@ -4,7 +4,7 @@
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::report {
 

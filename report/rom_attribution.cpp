@@ -8,8 +8,8 @@
 #include <llvm/Support/Path.h>
 
 #include "compress/efi_decode_trace.h"
-#include "compress/error.h"
-#include "compress/file_io.h"
+#include "support/error.h"
+#include "support/file_io.h"
 #include "compress/pci_rom.h"
 #include "report/byte_costs.h"
 #include "report/legacy_attribution.h"

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::report {
 

@@ -6,7 +6,7 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 #include "rules/ninja_writer.h"
 #include "rules/relink.h"
 

@@ -5,7 +5,7 @@
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Program.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 #include "rules/make_runner.h"
 #include "rules/ninja_writer.h"
 

@@ -4,7 +4,7 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::rules {
 

@@ -9,7 +9,7 @@
 #include <llvm/Support/StringSaver.h>
 #include <llvm/Support/xxhash.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::rules {
 

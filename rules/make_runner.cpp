@@ -9,10 +9,14 @@
 #include <fmt/format.h>
 #include <llvm/ADT/SmallVector.h>
 
-#include "rules/child_process.h"
+#include "support/child_process.h"
 #include "rules/link_recipe.h"
 
 namespace romfit::rules {
+
+using support::ChildProcess;
+using support::GrowingFile;
+using support::ScratchDirectory;
 
 llvm::Expected<std::string> findMake() {
   const char *fromEnvironment = std::getenv("MAKE");

@@ -2,7 +2,7 @@
 
 #include <llvm/Support/MemoryBuffer.h>
 
-#include "compress/file_io.h"
+#include "support/file_io.h"
 
 namespace romfit::rules {
 

@@ -5,7 +5,7 @@
 
 #include <llvm/Support/Path.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::rules {
 

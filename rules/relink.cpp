@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <llvm/Object/ArchiveWriter.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit::rules {
 

@@ -3,9 +3,9 @@
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringExtras.h>
 
-#include "compress/error.h"
-#include "compress/file_io.h"
-#include "compress/text.h"
+#include "support/error.h"
+#include "support/file_io.h"
+#include "support/text.h"
 
 namespace romfit::rules {
 

@@ -11,7 +11,7 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/FileSystem.h>
 
-#include "compress/file_io.h"
+#include "support/file_io.h"
 #include "tests/test_support.h"
 
 namespace romfit::testing {

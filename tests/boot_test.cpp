@@ -9,11 +9,11 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/FileSystem.h>
 
-#include "compress/file_io.h"
-#include "rules/boot_check.h"
+#include "support/file_io.h"
+#include "verify/boot_check.h"
 #include "tests/test_support.h"
 
-namespace romfit::boot {
+namespace romfit::verify {
 namespace {
 
 const std::string kDebianE1000Rom = std::string(testing::kDebianRomDir) + "/efi-e1000.rom";
@@ -180,4 +180,4 @@ TEST(ConsoleText, DropsEscapesAndAppliesBackspaces) {
 }
 
 } // namespace
-} // namespace romfit::boot
+} // namespace romfit::verify

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <llvm/Support/Program.h>
 
-#include "rules/child_process.h"
+#include "support/child_process.h"
 #include "tests/build_fixture.h"
 #include "tests/test_support.h"
 
@@ -44,7 +44,7 @@ void expectEnds(int pid, const std::string &what) {
 
 // The child's exit status, once it has ended by itself (nullopt if it runs on
 // for 10 s).
-std::optional<int> exitStatusOf(rules::ChildProcess &child) {
+std::optional<int> exitStatusOf(support::ChildProcess &child) {
   std::optional<int> status;
   testing::pollUntil([&] { return (status = child.exitStatus()).has_value(); }, 10s);
   return status;
@@ -59,7 +59,7 @@ TEST(ChildProcess, StopEndsTheChildsOwnChildren) {
   std::string scratch = testing::makeScratchDir("child");
   std::string pidFile = scratch + "/sleep.pid", log = scratch + "/log";
   {
-    auto child = rules::ChildProcess::start(shellWithBackgroundSleep(pidFile), log, log);
+    auto child = support::ChildProcess::start(shellWithBackgroundSleep(pidFile), log, log);
     ASSERT_TRUE(bool(child)) << llvm::toString(child.takeError());
     int sleeper = waitForPid(pidFile);
     ASSERT_GT(sleeper, 0) << "the shell never started its sleep";
@@ -110,7 +110,7 @@ TEST(ChildProcess, SigtermToRomfitBuildEndsWhatMakeStarted) {
 TEST(ChildProcess, OutputGoesToTheNamedFilesAndTheStatusIsReported) {
   std::string scratch = testing::makeScratchDir("child");
   std::string out = scratch + "/out", err = scratch + "/err";
-  auto child = rules::ChildProcess::start({"/bin/sh", "-c", "echo to-out; echo to-err >&2; exit 3"},
+  auto child = support::ChildProcess::start({"/bin/sh", "-c", "echo to-out; echo to-err >&2; exit 3"},
                                           out, err);
   ASSERT_TRUE(bool(child)) << llvm::toString(child.takeError());
   EXPECT_EQ(exitStatusOf(*child), 3);
@@ -122,7 +122,7 @@ TEST(ChildProcess, OutputGoesToTheNamedFilesAndTheStatusIsReported) {
 TEST(ChildProcess, OneFileTakesBothStreamsInOrder) {
   std::string scratch = testing::makeScratchDir("child");
   std::string log = scratch + "/log";
-  auto child = rules::ChildProcess::start({"/bin/sh", "-c", "echo one; echo two >&2; echo three"},
+  auto child = support::ChildProcess::start({"/bin/sh", "-c", "echo one; echo two >&2; echo three"},
                                           log, log);
   ASSERT_TRUE(bool(child)) << llvm::toString(child.takeError());
   ASSERT_EQ(exitStatusOf(*child), 0);
@@ -132,7 +132,7 @@ TEST(ChildProcess, OneFileTakesBothStreamsInOrder) {
 
 TEST(ChildProcess, AProgramThatIsNotThereIsNamed) {
   std::string scratch = testing::makeScratchDir("child");
-  auto child = rules::ChildProcess::start({scratch + "/no-such-program"}, scratch + "/log",
+  auto child = support::ChildProcess::start({scratch + "/no-such-program"}, scratch + "/log",
                                           scratch + "/log");
   ASSERT_FALSE(bool(child));
   std::string message = llvm::toString(child.takeError());

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "compress/file_io.h"
+#include "support/file_io.h"
 
 namespace romfit::testing {
 

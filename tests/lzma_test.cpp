@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <lzma.h>
 
-#include "compress/file_io.h"
+#include "support/file_io.h"
 #include "compress/lzma.h"
 
 namespace romfit {

@@ -3,7 +3,7 @@
 #include <random>
 
 #include "compress/efi_compress.h"
-#include "compress/file_io.h"
+#include "support/file_io.h"
 #include "compress/pci_rom.h"
 #include "compress/pci_rom_pack.h"
 #include "compress/pe_summary.h"

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 #include <llvm/Support/Endian.h>
 
-#include "compress/file_io.h"
+#include "support/file_io.h"
 #include "compress/pci_rom.h"
 #include "compress/pe_summary.h"
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <llvm/Support/FileSystem.h>
 
-#include "compress/file_io.h"
+#include "support/file_io.h"
 #include "rules/relink.h"
 #include "tests/test_support.h"
 

@@ -2,7 +2,7 @@
 #include <llvm/Support/FileSystem.h>
 
 #include "compress/budget.h"
-#include "compress/file_io.h"
+#include "support/file_io.h"
 #include "compress/pci_rom.h"
 #include "compress/pci_rom_repack.h"
 #include "tests/test_support.h"

@@ -10,7 +10,7 @@
 
 #include "compress/efi_compress.h"
 #include "compress/efi_decode_trace.h"
-#include "compress/file_io.h"
+#include "support/file_io.h"
 #include "report/byte_costs.h"
 #include "report/link_map.h"
 #include "report/report_format.h"

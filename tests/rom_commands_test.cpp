@@ -5,7 +5,7 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/JSON.h>
 
-#include "compress/file_io.h"
+#include "support/file_io.h"
 #include "tests/hostile_roms.h"
 #include "tests/test_support.h"
 

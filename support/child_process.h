@@ -16,9 +16,9 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Program.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
-namespace romfit::rules {
+namespace romfit::support {
 
 // Removes its directory however the scope is left.
 class ScratchDirectory {
@@ -132,4 +132,4 @@ inline std::string readWholeFile(const std::string &path) {
   return file.text();
 }
 
-} // namespace romfit::rules
+} // namespace romfit::support

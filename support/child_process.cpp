@@ -1,4 +1,4 @@
-#include "rules/child_process.h"
+#include "support/child_process.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -12,7 +12,7 @@
 
 #include <llvm/Support/Signals.h>
 
-namespace romfit::rules {
+namespace romfit::support {
 namespace {
 
 // Plain atomics, because the interrupt handler may only do signal-safe work.
@@ -117,4 +117,4 @@ void untrackChild(pid_t pid) {
   }
 }
 
-} // namespace romfit::rules
+} // namespace romfit::support

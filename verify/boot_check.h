@@ -12,7 +12,7 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Error.h>
 
-namespace romfit::boot {
+namespace romfit::verify {
 
 enum class Firmware { SeaBios, Ovmf };
 
@@ -135,4 +135,4 @@ llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools
 // resolved into plain lines, as a person reading the screen would see them.
 std::string cleanConsoleText(llvm::StringRef raw);
 
-} // namespace romfit::boot
+} // namespace romfit::verify

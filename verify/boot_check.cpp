@@ -1,4 +1,4 @@
-#include "rules/boot_check.h"
+#include "verify/boot_check.h"
 
 #include <signal.h>
 
@@ -11,16 +11,16 @@
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Program.h>
 
-#include "compress/error.h"
-#include "compress/file_io.h"
-#include "rules/child_process.h"
+#include "support/error.h"
+#include "support/file_io.h"
+#include "support/child_process.h"
 
-namespace romfit::boot {
+namespace romfit::verify {
 
-using rules::ChildProcess;
-using rules::GrowingFile;
-using rules::readWholeFile;
-using rules::ScratchDirectory;
+using support::ChildProcess;
+using support::GrowingFile;
+using support::readWholeFile;
+using support::ScratchDirectory;
 
 using Clock = std::chrono::steady_clock;
 
@@ -502,4 +502,4 @@ llvm::Expected<BootTools> locateBootTools(const BootToolOptions &options,
   return tools;
 }
 
-} // namespace romfit::boot
+} // namespace romfit::verify

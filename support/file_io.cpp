@@ -1,9 +1,9 @@
-#include "compress/file_io.h"
+#include "support/file_io.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include "compress/error.h"
+#include "support/error.h"
 
 namespace romfit {
 
