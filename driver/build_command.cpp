@@ -9,11 +9,14 @@
 #include "support/file_io.h"
 #include "compress/pci_rom.h"
 #include "driver/command.h"
+#include "driver/proof_options.h"
 #include "driver/rom_report.h"
 #include "report/budget_check.h"
 #include "report/rom_attribution.h"
-#include "verify/boot_check.h"
+#include "verify/rom_verification.h"
+#include "verify/verification_report.h"
 #include "rules/ipxe_build.h"
+#include "rules/rule_set.h"
 
 namespace romfit::driver {
 namespace {
@@ -82,9 +85,9 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
                   largest += fmt::format("{}{} {}", k ? ", " : "", member->getString("name")->str(),
                                          withThousands(bytes));
               }
-              row.removed = fmt::format("{} members, {} B kept by ld in the unpruned link "
-                                        "(largest: {})",
-                                        list->size(), withThousands(total), largest);
+              row.removed = fmt::format("{} members, {} B kept by ld in the unpruned link{}",
+                                        list->size(), withThousands(total),
+                                        largest.empty() ? "" : " (largest: " + largest + ")");
             }
           }
     }
@@ -127,6 +130,74 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
   return kExitOk;
 }
 
+// Boots every pruned ROM on the firmware of each of its images. A ROM that
+// fails is moved aside to ID.failed.rom: a ROM that fits but does not boot
+// must not stay where a packaging script picks ROMs up. Firmware or boot
+// programs that are not installed leave their images "not verified", unless
+// --verify asked for the proof outright.
+llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
+                                    const rules::BuildGraphInputs &graph) {
+  bool required = arguments.has("--verify");
+  auto proof = proofRequestFrom(arguments);
+  if (!proof)
+    return proof.takeError();
+  verify::BootCheckRequest &request = *proof;
+
+  std::vector<verify::Firmware> all(std::begin(verify::kAllFirmwares),
+                                    std::end(verify::kAllFirmwares));
+  std::vector<verify::MissingFirmware> missing;
+  verify::BootTools tools = verify::locateAvailableTools({}, all, missing);
+  if (request.depth == verify::Depth::Full && request.expectedLines.empty()) {
+    std::vector<verify::LocatedFirmware> usable;
+    for (verify::LocatedFirmware &firmware : tools.firmwares) {
+      auto program = verify::locateBootProgram(verify::bootProgramFor(firmware.firmware),
+                                               request.bootProgramCache);
+      if (program) {
+        usable.push_back(std::move(firmware));
+      } else {
+        missing.push_back({firmware.firmware, llvm::toString(program.takeError())});
+      }
+    }
+    tools.firmwares = std::move(usable);
+  }
+
+  int status = kExitOk;
+  for (const rules::RomBuild &rom : graph.roms) {
+    std::string romPath = rules::prunedRomPath(graph, rom);
+    auto plan = verify::planRomVerification(romPath);
+    if (!plan)
+      return plan.takeError();
+    if (required)
+      for (verify::Firmware firmware : verify::firmwaresNeeded(*plan))
+        for (const verify::MissingFirmware &gap : missing)
+          if (gap.firmware == firmware)
+            return makeError("--verify: cannot prove ROM {}: {}", rom.romId, gap.reason);
+    request.romPath = romPath;
+    request.firmwares = verify::firmwaresNeeded(*plan);
+    request.nicModel = arguments.get("--nic").value_or(rules::qemuNicModel(rom.romId));
+    if (request.nicModel.empty())
+      return makeError("no QEMU NIC is known for ROM {}: give --nic MODEL, or --no-verify",
+                       rom.romId);
+    auto verification = verify::verifyRom(tools, request, *plan, missing);
+    if (!verification)
+      return verification.takeError();
+    fmt::print("verify {} ({}, depth {}):\n{}", rom.romId, request.nicModel,
+               verify::depthName(request.depth).str(), verify::verificationText(*verification));
+    fmt::print("  {}\n", verify::verificationSummary(*verification));
+    std::string failedPath = rules::failedRomPath(graph, rom);
+    if (!verification->anyFailed()) {
+      llvm::sys::fs::remove(failedPath);  // an earlier build's failure is history now
+    } else {
+      if (std::error_code ec = llvm::sys::fs::rename(romPath, failedPath))
+        return makeError("cannot move the failed ROM '{}' aside to '{}': {}", romPath,
+                         failedPath, ec.message());
+      fmt::print("  {} failed its boot proof: moved to {}\n", rom.romId, failedPath);
+      status = kExitCheckFailed;
+    }
+  }
+  return status;
+}
+
 llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   rules::BuildOptions options;
   options.ipxeTree = arguments.get("--ipxe").value_or("");
@@ -136,8 +207,9 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   if (options.outDir.empty())
     return makeError("'romfit build' needs -o OUTDIR");
   options.config = arguments.get("--config").value_or("");
-  options.rulesPath =
-      arguments.get("--rules").value_or(ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules");
+  // "auto" reaches romfit prune as it is: the choice needs each link's objects.
+  options.rulesPath = arguments.get("--rules").value_or("auto");
+  options.autoRuleSets = rules::builtInRuleSets(ROMFIT_SOURCE_DIR "/rules");
   options.romIds = arguments.getAll("--rom");
   options.imageNames = arguments.getAll("--image");
   options.cross = arguments.get("--cross").value_or("");
@@ -165,37 +237,14 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
       return romStatus.takeError();
     status = std::max(status, *romStatus);
   }
-  if (arguments.has("--verify")) {
-    auto tools = verify::locateBootTools({}, {verify::Firmware::SeaBios, verify::Firmware::Ovmf});
-    if (!tools)
-      return tools.takeError();
-    for (const rules::RomBuild &rom : outcome->graph.roms) {
-      verify::BootCheckRequest request;
-      request.romPath = rules::prunedRomPath(outcome->graph, rom);
-      request.nicModel = arguments.get("--nic").value_or(rules::qemuNicModel(rom.romId));
-      if (request.nicModel.empty())
-        return makeError("no QEMU NIC is known for ROM {}: give --nic MODEL for --verify",
-                         rom.romId);
-      request.expectedLines = arguments.getAll("--expect");
-      bool hasLegacy = llvm::any_of(rom.images, [](const rules::ImageBuild &i) { return !i.kind.efi; });
-      if (!hasLegacy)
-        request.firmwares = {verify::Firmware::Ovmf};
-      auto results = verify::checkBoot(*tools, request);
-      if (!results)
-        return results.takeError();
-      for (const verify::FirmwareBootResult &result : *results) {
-        fmt::print("  verify {} {}: {} ({:.1f} s)\n", rom.romId,
-                   verify::firmwareName(result.firmware).str(), result.passed() ? "PASS" : "FAIL",
-                   result.seconds);
-        if (!result.passed()) {
-          for (const std::string &line : result.missingLines())
-            fmt::print("    not seen: \"{}\"\n", line);
-          status = kExitCheckFailed;
-        }
-      }
-    }
+  if (arguments.has("--no-verify")) {
+    fmt::print("not verified (--no-verify): no ROM was booted\n");
+    return status;
   }
-  return status;
+  auto verified = verifyBuiltRoms(arguments, outcome->graph);
+  if (!verified)
+    return verified.takeError();
+  return std::max(status, *verified);
 }
 
 RegisterCommand registration{
@@ -203,7 +252,8 @@ RegisterCommand registration{
         "build",
         "build iPXE ROMs that fit: make, prune each EFI driver's link, pack, check",
         "--ipxe SRC --rom ID [--rom ID]... [--image KIND]... [--config NAME] [--rules FILE]\n"
-        "       [--cross PREFIX] [--budget SIZE] [-j N] [--verify [--expect LINE]...] -o OUTDIR",
+        "       [--cross PREFIX] [--budget SIZE] [-j N] [--verify|--no-verify] [--depth full|dhcp]\n"
+        "       [--boot-programs DIR] [--expect LINE]... -o OUTDIR",
         "Runs iPXE's own make for the objects, archives, version objects and elf2efi,\n"
         "learns each EFI link from `make -n V=1`, and writes OUTDIR/build.ninja: prune\n"
         "(romfit prune with the rule set), stub compile, pruned and unpruned links,\n"
@@ -211,23 +261,30 @@ RegisterCommand registration{
         "ninja then runs what changed: a second build with nothing changed runs nothing.\n"
         "Images (--image): legacy, efi:x86_64, efi:i386, efi:arm64 (needs --cross);\n"
         "QEMU's legacy + efi:i386 + efi:x86_64 by default, packed in that order.\n"
-        "exit status: 0 every ROM fits (and boots, with --verify), 1 a ROM is over budget\n"
-        "or failed its boot check, 2 usage, input, make or link errors.",
-        {
+        "Every pruned ROM is then proven as `romfit verify --boot` proves it, image by\n"
+        "image, wherever QEMU, the firmware and the boot programs are installed (what\n"
+        "is missing leaves its images 'not verified', named); a ROM that fails is moved\n"
+        "to OUTDIR/ID.failed.rom. --no-verify skips the proof and says so.\n"
+        "exit status: 0 every ROM fits and none failed its boot proof, 1 a ROM is over\n"
+        "budget or failed its proof, 2 usage, input, make or link errors (and, with\n"
+        "--verify, a firmware or boot program that is missing).",
+        withProofOptions({
             {{"--ipxe"}, "SRC", "the iPXE source tree (its top or its src/)"},
             {{"--rom"}, "ID", "a ROM to build, 8 hex digits (e.g. 8086100e); repeatable", true},
             {{"--image"}, "KIND", "an image to put in each ROM; repeatable", true},
             {{"--config"}, "NAME", "iPXE's CONFIG (e.g. qemu)"},
-            {{"--rules"}, "FILE", "the rule set (default rules/efi-downgrade-ux.rules)"},
+            {{"--rules"}, "FILE",
+             "the rule set, or auto (default): the strongest built-in set whose preconditions "
+             "hold on each link"},
             {{"--cross"}, "PREFIX", "iPXE's CROSS, e.g. aarch64-linux-gnu-"},
             {{"--budget"}, "SIZE", "size budget (default 256KiB)"},
             {{"--level"}, "LEVEL", "EFI compression: optimal (smallest, default) or fast"},
             {{"-j"}, "N", "parallel jobs for make and ninja"},
-            {{"--verify"}, "", "boot each pruned ROM in QEMU (romfit verify --boot)"},
-            {{"--expect"}, "LINE", "with --verify: a line to expect instead of iPXE's", true},
-            {{"--nic"}, "MODEL", "with --verify: the QEMU NIC (default: QEMU's for the ROM ID)"},
+            {{"--verify"}, "", "require the boot proof: a missing firmware is an error"},
+            {{"--no-verify"}, "", "skip the boot proof (the ROMs are then unverified)"},
+            {{"--nic"}, "MODEL", "the QEMU NIC for the proof (default: QEMU's for the ROM ID)"},
             {{"-o", "--output"}, "OUTDIR", "where build.ninja and the outputs go"},
-        },
+        }),
         0,
         0,
     },

@@ -1,6 +1,7 @@
 // romfit prune: decides what an efidrv link keeps under a rule set and writes
 // what the relink needs. build.ninja runs it; users run it to see the effect
 // of a rule set on one link.
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/JSON.h>
@@ -14,8 +15,15 @@
 namespace romfit::driver {
 namespace {
 
-llvm::json::Value decisionJson(const rules::PruneDecision &decision, const rules::RuleSet &rules) {
-  llvm::json::Array members, dropped, kept, stubs, removed;
+llvm::json::Value decisionJson(const rules::PruneDecision &decision, const rules::RuleSet &rules,
+                               const std::vector<std::string> &passedOver) {
+  llvm::json::Array members, dropped, kept, stubs, removed, preconditions, rejected;
+  for (const rules::PreconditionCheck &check : decision.preconditions)
+    preconditions.push_back(llvm::json::Object{{"precondition", check.precondition.text()},
+                                               {"held", check.held},
+                                               {"evidence", check.evidence}});
+  for (const std::string &why : passedOver)
+    rejected.push_back(why);
   for (const rules::PruneDecision::RemovedMember &member : decision.removed)
     removed.push_back(llvm::json::Object{{"name", member.name}, {"bytes", int64_t(member.bytes)}});
   for (const rules::PrunedMember &member : decision.members)
@@ -28,6 +36,8 @@ llvm::json::Value decisionJson(const rules::PruneDecision &decision, const rules
     stubs.push_back(llvm::json::Object{{"symbol", stub.symbol}, {"returns", stub.returnValue}});
   return llvm::json::Object{
       {"rules", rules.path},
+      {"preconditions", std::move(preconditions)},
+      {"rule_sets_passed_over", std::move(rejected)},
       {"archive", decision.archivePath},
       {"members_before", int64_t(decision.membersBefore)},
       {"members_after", int64_t(decision.members.size())},
@@ -47,10 +57,26 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
   auto outDir = arguments.get("--out-dir");
   if (!rulesPath || !outDir)
     return makeError("'romfit prune' needs --rules FILE and --out-dir DIR");
-  auto rules = rules::loadRuleSet(*rulesPath);
+  std::string directory = arguments.get("--directory").value_or(".");
+  std::vector<std::string> passedOver;
+  auto rules = [&]() -> llvm::Expected<rules::RuleSet> {
+    if (*rulesPath != "auto")
+      return rules::loadRuleSet(*rulesPath);
+    std::vector<rules::RuleSet> candidates;
+    for (const std::string &path : rules::builtInRuleSets(ROMFIT_SOURCE_DIR "/rules")) {
+      auto candidate = rules::loadRuleSet(path);
+      if (!candidate)
+        return candidate.takeError();
+      candidates.push_back(std::move(*candidate));
+    }
+    auto choice = rules::chooseRuleSet(arguments.linkerCommand, directory, candidates);
+    if (!choice)
+      return choice.takeError();
+    passedOver = choice->passedOver;
+    return std::move(candidates[choice->chosen]);
+  }();
   if (!rules)
     return rules.takeError();
-  std::string directory = arguments.get("--directory").value_or(".");
   auto decision = rules::decidePrune(arguments.linkerCommand, directory, *rules);
   if (!decision)
     return decision.takeError();
@@ -66,7 +92,7 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
     return makeError("{}: cannot create: {}", *outDir, ec.message());
   std::string json;
   llvm::raw_string_ostream stream(json);
-  stream << llvm::formatv("{0:2}", decisionJson(*decision, *rules)) << "\n";
+  stream << llvm::formatv("{0:2}", decisionJson(*decision, *rules, passedOver)) << "\n";
   stream.flush();
   for (auto [name, contents] :
        {std::pair<std::string, std::string>{"stub.c", rules::generateStubSource(decision->stubs)},
@@ -76,6 +102,9 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
   if (llvm::Error error = writeFileAtomically(*outDir + "/pruned.a", *pruned))
     return error;
 
+  fmt::print("{}: rule set {}{}\n", decision->archivePath, rules->path,
+             passedOver.empty() ? std::string()
+                                : " (auto; passed over: " + llvm::join(passedOver, "; ") + ")");
   fmt::print("{}: {} -> {} members, {} -> {} B kept by ld; {} REQUIREs dropped, {} kept, "
              "{} stubs ({} rounds)\n",
              decision->archivePath, decision->membersBefore, decision->members.size(),
@@ -94,9 +123,13 @@ RegisterCommand registration{
         "absent symbols (stub.c); GNU ld's archive extraction, modelled on the link with\n"
         "those symbols defined, gives the members (pruned.a, in archive order).\n"
         "Under 'require-policy table-consumers' a dropped REQUIRE is taken back while its\n"
-        "member feeds a linker table that live code iterates.",
+        "member feeds a linker table that live code iterates. A rule set's preconditions\n"
+        "are checked on the link's objects first: one that fails is an error (exit 2)\n"
+        "naming the rule, the precondition and the evidence.",
         {
-            {{"--rules"}, "FILE", "the rule set (see docs/rules.md)"},
+            {{"--rules"}, "FILE",
+             "the rule set (see docs/rules.md), or auto: the strongest built-in set whose "
+             "preconditions hold"},
             {{"--out-dir"}, "DIR", "where stub.c, pruned.a and prune.json go"},
             {{"-C", "--directory"}, "DIR", "the directory the link command runs in"},
         },

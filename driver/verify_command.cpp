@@ -1,5 +1,5 @@
-// romfit verify --boot: boots a ROM in QEMU under SeaBIOS and/or OVMF and
-// says, per firmware, whether it came up on the network.
+// romfit verify --boot: boots each image of a ROM on the firmware of its own
+// architecture and gives each image its verdict.
 #include <cmath>
 
 #include <fmt/format.h>
@@ -10,7 +10,9 @@
 
 #include "support/error.h"
 #include "driver/command.h"
-#include "verify/boot_check.h"
+#include "driver/proof_options.h"
+#include "verify/rom_verification.h"
+#include "verify/verification_report.h"
 
 namespace romfit::driver {
 namespace {
@@ -26,87 +28,18 @@ llvm::Expected<std::chrono::milliseconds> parseTimeout(llvm::StringRef text) {
   return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)));
 }
 
-std::vector<std::string> stderrLines(const verify::FirmwareBootResult &result) {
-  llvm::SmallVector<llvm::StringRef, 16> lines;
-  llvm::StringRef(result.qemuStderr).split(lines, '\n', -1, /*KeepEmpty=*/false);
-  return {lines.begin(), lines.end()};
-}
-
-void printText(const std::string &rom, const std::string &nic, const verify::BootTools &tools,
-               const std::vector<verify::FirmwareBootResult> &results) {
-  fmt::print("{}: boot check on {} ({} accelerator: {})\n", rom, nic, tools.accelerator,
-             tools.acceleratorReason);
-  for (const verify::FirmwareBootResult &result : results) {
-    fmt::print("  {:<8} {}  {:.1f} s  {}\n", verify::firmwareName(result.firmware).str(),
-               result.passed() ? "PASS" : "FAIL", result.seconds, result.outcomeDetail);
-    if (result.passed())
-      continue;
-    for (const std::string &missing : result.missingLines())
-      fmt::print("    not seen: \"{}\"\n", missing);
-    if (result.outcome == verify::BootOutcome::QemuExited)
-      for (const std::string &line : stderrLines(result))
-        fmt::print("    qemu: {}\n", line);
-    std::vector<std::string> tail = result.consoleTail(kConsoleTailLines);
-    if (tail.empty()) {
-      fmt::print("    the serial console stayed empty\n");
-      continue;
-    }
-    fmt::print("    last console lines:\n");
-    for (const std::string &line : tail)
-      fmt::print("    | {}\n", line);
-  }
-}
-
-void printJson(const std::string &rom, const std::string &nic, const verify::BootTools &tools,
-               const std::vector<verify::FirmwareBootResult> &results, bool passed) {
-  llvm::json::Array firmwares;
-  for (const verify::FirmwareBootResult &result : results) {
-    llvm::json::Array expected;
-    for (const verify::ExpectedLine &line : result.expectedLines)
-      expected.push_back(llvm::json::Object{{"line", line.text}, {"seen", line.seen}});
-    llvm::json::Array tail;
-    for (const std::string &line : result.consoleTail(kConsoleTailLines))
-      tail.push_back(line);
-    llvm::json::Array command;
-    for (const std::string &argument : result.qemuCommand)
-      command.push_back(argument);
-    llvm::json::Array qemuStderr;
-    for (const std::string &line : stderrLines(result))
-      qemuStderr.push_back(line);
-    firmwares.push_back(llvm::json::Object{
-        {"firmware", verify::firmwareName(result.firmware)},
-        {"passed", result.passed()},
-        {"outcome", verify::outcomeName(result.outcome)},
-        {"detail", result.outcomeDetail},
-        {"seconds", std::round(result.seconds * 100) / 100},
-        {"expected", std::move(expected)},
-        {"console_tail", std::move(tail)},
-        {"qemu_stderr", std::move(qemuStderr)},
-        {"qemu_command", std::move(command)},
-    });
-  }
-  llvm::json::Object report{
-      {"rom", rom},
-      {"nic", nic},
-      {"accelerator", tools.accelerator},
-      {"accelerator_reason", tools.acceleratorReason},
-      {"passed", passed},
-      {"firmwares", std::move(firmwares)},
-  };
-  llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
-  llvm::outs().flush();
-}
-
 llvm::Expected<int> runVerify(const ParsedArguments &arguments) {
   if (!arguments.has("--boot"))
     return makeError("nothing to verify: 'romfit verify' checks a ROM boots; give --boot");
   const std::string &rom = arguments.positionals.front();
 
-  verify::BootCheckRequest request;
+  auto proof = proofRequestFrom(arguments);
+  if (!proof)
+    return proof.takeError();
+  verify::BootCheckRequest &request = *proof;
   request.romPath = rom;
   request.nicModel = arguments.get("--nic").value_or("e1000");
-  request.expectedLines = arguments.getAll("--expect");
-  auto firmwares = verify::parseFirmwareSelection(arguments.get("--firmware").value_or("both"));
+  auto firmwares = verify::parseFirmwareSelection(arguments.get("--firmware").value_or("all"));
   if (!firmwares)
     return firmwares.takeError();
   request.firmwares = *firmwares;
@@ -122,52 +55,88 @@ llvm::Expected<int> runVerify(const ParsedArguments &arguments) {
     return accelerator.takeError();
   toolOptions.accelerator = *accelerator;
 
-  // Before the tools, so a typo is reported without waiting for the KVM probe.
-  if (auto validated = verify::validateBootRequest(request); !validated)
+  // Bad input is reported before the tools are probed (the KVM probe is a
+  // boot of its own).
+  auto plan = verify::planRomVerification(rom);
+  if (!plan)
+    return plan.takeError();
+  std::vector<verify::Firmware> needed;
+  for (verify::Firmware firmware : verify::firmwaresNeeded(*plan))
+    if (llvm::is_contained(request.firmwares, firmware))
+      needed.push_back(firmware);
+  // Only the boot programs of the firmwares that will run are required.
+  request.firmwares = needed;
+  auto validated = verify::validateBootRequest(request);
+  if (!validated)
     return validated.takeError();
-  auto tools = verify::locateBootTools(toolOptions, request.firmwares);
+  auto tools = verify::locateBootTools(toolOptions, needed);
   if (!tools)
     return tools.takeError();
-  auto results = verify::checkBoot(*tools, request);
-  if (!results)
-    return results.takeError();
+  auto verification = verify::verifyRom(*tools, *validated, *plan);
+  if (!verification)
+    return verification.takeError();
 
-  bool passed = llvm::all_of(*results, [](const auto &result) { return result.passed(); });
-  if (arguments.has("--json"))
-    printJson(rom, request.nicModel, *tools, *results, passed);
-  else
-    printText(rom, request.nicModel, *tools, *results);
-  return passed ? kExitOk : kExitCheckFailed;
+  if (arguments.has("--json")) {
+    llvm::json::Object report = verify::verificationJson(*verification, kConsoleTailLines);
+    report["nic"] = request.nicModel;
+    report["depth"] = verify::depthName(request.depth);
+    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+    llvm::outs().flush();
+  } else {
+    std::string accelerators;
+    for (const verify::LocatedFirmware &firmware : tools->firmwares)
+      accelerators += fmt::format("{}{} {} ({})", accelerators.empty() ? "" : "; ",
+                                  verify::firmwareName(firmware.firmware).str(),
+                                  firmware.accelerator, firmware.acceleratorReason);
+    fmt::print("{}: boot proof on {}, depth {}\n", rom, request.nicModel,
+               verify::depthName(request.depth).str());
+    if (!accelerators.empty())
+      fmt::print("  accelerators: {}\n", accelerators);
+    fmt::print("{}", verify::verificationText(*verification, kConsoleTailLines));
+    fmt::print("{}\n", verify::verificationSummary(*verification));
+  }
+  return verification->passed() ? kExitOk : kExitCheckFailed;
 }
 
 RegisterCommand registration{
     CommandSpec{
         "verify",
         "prove a ROM still works (boots it in QEMU)",
-        "--boot ROM [--nic MODEL] [--firmware seabios|ovmf|both] [--timeout SECONDS]\n"
-        "       [--accel auto|kvm|tcg] [--json]",
+        "--boot ROM [--nic MODEL] [--firmware LIST] [--depth full|dhcp] [--boot-programs DIR]\n"
+        "       [--timeout SECONDS] [--accel auto|kvm|tcg] [--expect LINE]... [--json]",
         "With --boot, boots ROM as the option ROM of a QEMU NIC with no disks, so the\n"
-        "NIC is the only boot option, and watches the serial console:\n"
-        "  seabios  passes when iPXE's banner and 'net0: 10.0.2.15' appear (the\n"
-        "           legacy image initialised and got a DHCP address);\n"
-        "  ovmf     passes when '>>Start PXE over IPv4.' and 'Station IP address is\n"
-        "           10.0.2.15' appear (OVMF has no driver for the NIC, so its PXE\n"
-        "           client only gets an address through the ROM's EFI driver).\n"
+        "NIC is the only boot option, once per firmware its images need:\n"
+        "  legacy       SeaBIOS (qemu-system-x86_64; Debian package seabios)\n"
+        "  efi:x86_64   OVMF (ovmf; q35)\n"
+        "  efi:i386     32-bit OVMF (ovmf-ia32; qemu-system-i386, q35 with SMM)\n"
+        "  efi:arm64    AAVMF (qemu-efi-aarch64; qemu-system-aarch64 -M virt, package\n"
+        "               qemu-system-arm)\n"
+        "  other        not verified: no firmware for it here (never a pass)\n"
+        "At --depth full (the default) a pass means a boot program romfit did not\n"
+        "write was fetched over TFTP through the ROM, ran, and reached the network\n"
+        "through the same driver, seen on the serial console in this order:\n"
+        "  seabios  undionly.kpxe downloaded, 'using undionly on', 'net0: 10.0.2.15'\n"
+        "  ovmf     snponly.efi downloaded, 'using SNP on SNP-', 'net0: 10.0.2.15'\n"
+        "  ovmf32, aavmf  GRUB's network image downloaded, then the line the\n"
+        "           grub.cfg romfit serves over TFTP makes it print\n"
+        "The boot programs come from Debian's ipxe, grub-efi-ia32-bin and\n"
+        "grub-efi-arm64-bin packages, unpacked by scripts/fetch-boot-programs into\n"
+        "--boot-programs DIR (default $ROMFIT_BOOT_PROGRAMS or ~/.cache/romfit/\n"
+        "boot-programs). --depth dhcp passes on a DHCP address alone.\n"
         "QEMU's user network runs with restrict=on: no packet leaves the process.\n"
-        "Each boot stops as soon as its lines appear, the firmware runs out of boot\n"
-        "options, or the timeout passes. Needs qemu-system-x86_64, and SeaBIOS and\n"
-        "OVMF from Debian's seabios and ovmf packages.\n"
-        "exit status: 0 every firmware passed, 1 a boot failed, 2 usage or input error.",
-        {
+        "exit status: 0 every image that could be checked passed, 1 an image failed or\n"
+        "none could be checked, 2 usage or input error (a missing QEMU, firmware or\n"
+        "boot program is named with its Debian package).",
+        withProofOptions({
             {{"--boot"}, "", "boot the ROM in QEMU"},
             {{"--nic"}, "MODEL", "QEMU NIC device for the ROM (default e1000)"},
-            {{"--expect"}, "LINE", "a line every firmware must show, instead of iPXE's (repeatable)", true},
-            {{"--firmware"}, "NAME", "seabios, ovmf or both (default both)"},
-            {{"--timeout"}, "SECONDS", "give up on each firmware after this long (default 60)"},
+            {{"--firmware"}, "LIST",
+             "seabios, ovmf, ovmf32, aavmf, comma-separated, or all (default all)"},
+            {{"--timeout"}, "SECONDS", "give up on each firmware after this long (default 120)"},
             {{"--accel"}, "NAME",
              "auto, kvm or tcg (default auto: KVM when a probe boot under it works)"},
             {{"--json"}, "", "print the results as JSON"},
-        },
+        }),
         1,
         1,
     },

@@ -34,6 +34,10 @@ std::string prunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom) {
   return inputs.outDir + "/" + relativePrunedRom(rom);
 }
 
+std::string failedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom) {
+  return inputs.outDir + "/" + rom.romId + ".failed.rom";
+}
+
 std::string unprunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom) {
   return inputs.outDir + "/" + relativeUnprunedRom(rom);
 }
@@ -123,7 +127,7 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
                  "-C", inputs.sourceDir, "--"};
       prune.insert(prune.end(), recipe.link.begin(), recipe.link.end());
       std::vector<std::string> pruneInputs = linkInputs;
-      pruneInputs.push_back(inputs.rulesPath);
+      pruneInputs.insert(pruneInputs.end(), inputs.ruleFiles.begin(), inputs.ruleFiles.end());
       ninja.build({{dir + "/stub.c", dir + "/pruned.a", dir + "/prune.json"},
                    "run",
                    pruneInputs,

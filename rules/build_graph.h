@@ -28,7 +28,8 @@ struct BuildGraphInputs {
   std::string romfit;     // absolute path of the romfit executable
   std::string sourceDir;  // absolute: where make and the link commands run
   std::string outDir;     // absolute
-  std::string rulesPath;  // absolute
+  std::string rulesPath;  // absolute, or "auto" (romfit prune chooses per link)
+  std::vector<std::string> ruleFiles;  // what the prune reads: a change re-prunes
   std::string compressionLevel = "optimal";
   std::vector<RomBuild> roms;
 };
@@ -37,6 +38,8 @@ struct BuildGraphInputs {
 std::string imageDir(const BuildGraphInputs &inputs, const RomBuild &rom, const ImageKind &kind);
 std::string prunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom);
 std::string unprunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom);
+// Where a ROM that failed its boot proof is kept, out of the packagers' way.
+std::string failedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom);
 
 llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs);
 

@@ -70,10 +70,18 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   graph.romfit = absolute(options.romfit);
   graph.sourceDir = absolute(*source);
   graph.outDir = absolute(options.outDir);
-  graph.rulesPath = absolute(options.rulesPath);
   graph.compressionLevel = options.compressionLevel;
-  if (!llvm::sys::fs::exists(graph.rulesPath))
-    return makeError("{}: no such rule set", graph.rulesPath);
+  if (options.rulesPath == "auto") {
+    graph.rulesPath = "auto";
+    for (const std::string &path : options.autoRuleSets)
+      graph.ruleFiles.push_back(absolute(path));
+  } else {
+    graph.rulesPath = absolute(options.rulesPath);
+    graph.ruleFiles = {graph.rulesPath};
+  }
+  for (const std::string &path : graph.ruleFiles)
+    if (!llvm::sys::fs::exists(path))
+      return makeError("{}: no such rule set", path);
 
   // 1. iPXE's own make builds what the graph starts from.
   std::vector<std::string> targets;

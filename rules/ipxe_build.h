@@ -13,7 +13,8 @@ namespace romfit::rules {
 struct BuildOptions {
   std::string ipxeTree;
   std::string config;                  // CONFIG=, empty: iPXE's default
-  std::string rulesPath;
+  std::string rulesPath;                 // a file, or "auto"
+  std::vector<std::string> autoRuleSets;  // what "auto" chooses from, strongest first
   std::vector<std::string> romIds;
   std::vector<std::string> imageNames;  // empty: QEMU's three
   std::string cross;                   // CROSS= prefix

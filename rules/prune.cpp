@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/Path.h>
 
 #include "support/error.h"
@@ -81,12 +82,78 @@ std::set<std::string> tablesFedBy(const LinkAnalysis &analysis, int32_t object) 
 
 } // namespace
 
+std::vector<PreconditionCheck> checkPreconditions(const LinkAnalysis &analysis,
+                                                  const RuleSet &rules) {
+  std::vector<PreconditionCheck> checks;
+  for (const Precondition &precondition : rules.preconditions) {
+    PreconditionCheck check{precondition, true, ""};
+    std::vector<std::string> searched, referencing;
+    for (const LoadedObject &object : analysis.link.objects) {
+      llvm::StringRef member = memberFileName(analysis, object);
+      if (!object.memberIndex || !llvm::is_contained(precondition.members, member))
+        continue;
+      searched.push_back(member.str());
+      size_t count = 0;
+      std::set<std::string> sections;
+      for (const auto &section : object.elf.sections)
+        for (const auto &relocation : section.relocations)
+          if (relocation.symbolIndex < object.elf.symbols.size() &&
+              object.elf.symbols[relocation.symbolIndex].name == precondition.symbol) {
+            ++count;
+            sections.insert(section.name.str());
+          }
+      if (count)
+        referencing.push_back(fmt::format("{} has {} relocation{} against it (in {})",
+                                          member.str(), count, count == 1 ? "" : "s",
+                                          llvm::join(sections, ", ")));
+    }
+    if (!referencing.empty()) {
+      check.held = false;
+      check.evidence = llvm::join(referencing, "; ");
+    } else if (searched.empty()) {
+      check.evidence = "none of the members is in the link";
+    } else {
+      check.evidence = fmt::format("no relocation against it in {}", llvm::join(searched, ", "));
+    }
+    checks.push_back(std::move(check));
+  }
+  return checks;
+}
+
+static std::string failedPrecondition(const RuleSet &rules, const PreconditionCheck &check) {
+  return fmt::format("{}:{}: precondition '{}' does not hold: {}", rules.path,
+                     check.precondition.line, check.precondition.text(), check.evidence);
+}
+
+llvm::Expected<RuleSetChoice> chooseRuleSet(const Argv &link, llvm::StringRef directory,
+                                            llvm::ArrayRef<RuleSet> candidates) {
+  auto original = analyse(link, directory);
+  if (!original)
+    return original.takeError();
+  RuleSetChoice choice;
+  for (size_t index = 0; index < candidates.size(); ++index) {
+    std::vector<PreconditionCheck> checks = checkPreconditions(**original, candidates[index]);
+    auto failed = llvm::find_if(checks, [](const PreconditionCheck &c) { return !c.held; });
+    if (failed == checks.end()) {
+      choice.chosen = index;
+      return choice;
+    }
+    choice.passedOver.push_back(failedPrecondition(candidates[index], *failed));
+  }
+  return makeError("no built-in rule set fits this link: {}", llvm::join(choice.passedOver, "; "));
+}
+
 llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef directory,
                                           const RuleSet &rules) {
   auto original = analyse(link, directory);
   if (!original)
     return original.takeError();
   PruneDecision decision;
+  // Nothing is cut on an assumption the objects contradict.
+  decision.preconditions = checkPreconditions(**original, rules);
+  for (const PreconditionCheck &check : decision.preconditions)
+    if (!check.held)
+      return makeError("{}", failedPrecondition(rules, check));
   decision.membersBefore = archiveMembers(**original);
   decision.bytesBefore = keptBytes(**original);
 

@@ -27,6 +27,14 @@ struct PrunedMember {
   llvm::MemoryBufferRef buffer;  // its bytes, owned by PruneDecision::modelled
 };
 
+// A precondition evaluated on the unpruned link: held or not, and the
+// evidence either way (the relocations found, or the members searched).
+struct PreconditionCheck {
+  Precondition precondition;
+  bool held = false;
+  std::string evidence;
+};
+
 struct PruneDecision {
   std::string archivePath;                // the archive the link searched
   StubPlan stubs;
@@ -46,6 +54,7 @@ struct PruneDecision {
   uint64_t bytesBefore = 0;               // allocated bytes ld keeps, unpruned
   uint64_t bytesAfter = 0;                // the same for the relink
   unsigned iterations = 0;
+  std::vector<PreconditionCheck> preconditions;  // all held, or there is no decision
   // The modelled relink's analysis: it holds the archive the members' bytes
   // come from, so nothing reads the archive a second time.
   std::shared_ptr<const analysis::LinkAnalysis> modelled;
@@ -57,6 +66,19 @@ struct PruneDecision {
 // searches no archive.
 llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef directory,
                                           const RuleSet &rules);
+
+std::vector<PreconditionCheck> checkPreconditions(const analysis::LinkAnalysis &link,
+                                                  const RuleSet &rules);
+
+// `--rules auto`: the first of `candidates` (strongest first) whose
+// preconditions all hold on this link, with why, and why each earlier one
+// was passed over.
+struct RuleSetChoice {
+  size_t chosen = 0;
+  std::vector<std::string> passedOver;  // "FILE: precondition ... does not hold: EVIDENCE"
+};
+llvm::Expected<RuleSetChoice> chooseRuleSet(const Argv &link, llvm::StringRef directory,
+                                            llvm::ArrayRef<RuleSet> candidates);
 
 // The same link with extra --defsym NAME=0 definitions.
 Argv withDefinitions(const Argv &link, const std::vector<std::string> &symbols);

@@ -16,6 +16,19 @@ bool RuleSet::appliesToKind(llvm::StringRef kind) const {
   return false;
 }
 
+std::string Precondition::text() const {
+  return "unreferenced " + symbol + " in " + llvm::join(members, " ");
+}
+
+std::vector<std::string> builtInRuleSets(llvm::StringRef rulesDirectory) {
+  // efi-downgrade-ux cuts the LoadFile path, so it is tried first; its
+  // preconditions fail on drivers that keep iPXE's boot stack.
+  std::vector<std::string> paths;
+  for (const char *name : {"efi-downgrade-ux.rules", "efi-full-ux.rules"})
+    paths.push_back((rulesDirectory + "/" + name).str());
+  return paths;
+}
+
 llvm::StringRef requireRuleName(RequireRule rule) {
   switch (rule) {
   case RequireRule::Keep: return "keep";
@@ -92,6 +105,19 @@ public:
       pendingReasonLine = number;
       return llvm::Error::success();
     }
+    if (keyword == "precondition") {
+      if (words.size() < 5 || words[1] != "unreferenced" || words[3] != "in")
+        return error("precondition takes 'unreferenced SYMBOL in MEMBER...'");
+      Precondition precondition;
+      precondition.symbol = words[2].str();
+      for (size_t i = 4; i < words.size(); ++i)
+        precondition.members.push_back(words[i].str());
+      precondition.line = number;
+      rules.preconditions.push_back(std::move(precondition));
+      reasonTarget = &rules.preconditions.back().reason;
+      pendingReasonLine = number;
+      return llvm::Error::success();
+    }
     if (keyword == "cut") {
       if (words.size() < 2)
         return error("cut needs FROM->TO or SYMBOL");
@@ -113,7 +139,8 @@ public:
       pendingReasonLine = number;
       return llvm::Error::success();
     }
-    return error("unknown rule '{}' (description, applies-to, require-policy, driver-tables, cut)",
+    return error("unknown rule '{}' (description, applies-to, precondition, require-policy, "
+                 "driver-tables, cut)",
                  keyword.str());
   }
 

@@ -22,6 +22,19 @@ struct CutRule {
   unsigned line = 0;
 };
 
+// An assumption the rule set's cuts rest on, checked on the objects being
+// linked before anything is cut: the objects are what ships, not the source
+// or the configuration headers that made them.
+struct Precondition {
+  // `unreferenced SYMBOL in MEMBER...`: none of the named archive members in
+  // the link has a relocation against SYMBOL.
+  std::string symbol;
+  std::vector<std::string> members;
+  std::string reason;
+  unsigned line = 0;
+  std::string text() const;  // as written after 'precondition'
+};
+
 enum class RequireRule { Keep, IntentOnly, TableConsumers };
 
 struct RuleSet {
@@ -35,6 +48,7 @@ struct RuleSet {
   std::vector<std::string> driverTables;
   std::string driverTablesReason;
   std::vector<CutRule> cuts;
+  std::vector<Precondition> preconditions;
 
   bool appliesToKind(llvm::StringRef kind) const;
 };
@@ -44,5 +58,9 @@ llvm::Expected<RuleSet> parseRuleSet(llvm::StringRef text, llvm::StringRef path)
 llvm::Expected<RuleSet> loadRuleSet(llvm::StringRef path);
 
 llvm::StringRef requireRuleName(RequireRule rule);
+
+// What `--rules auto` chooses from, strongest first: the first whose
+// preconditions hold on a link is used. Paths inside `rulesDirectory`.
+std::vector<std::string> builtInRuleSets(llvm::StringRef rulesDirectory);
 
 } // namespace romfit::rules

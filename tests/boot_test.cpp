@@ -1,6 +1,7 @@
 // ctest-labels: boot
 // Boots ROMs in QEMU (tens of seconds under TCG), hence its own ctest label:
-// `ctest -L boot` runs these, `ctest -L unit` leaves them out.
+// `ctest -L boot` runs these, `ctest -L unit` leaves them out. The boot
+// programs come from scripts/fetch-boot-programs (run by scripts/setup).
 #include <algorithm>
 
 #include <gtest/gtest.h>
@@ -10,7 +11,8 @@
 #include <llvm/Support/FileSystem.h>
 
 #include "support/file_io.h"
-#include "verify/boot_check.h"
+#include "verify/rom_verification.h"
+#include "verify/verification_report.h"
 #include "tests/test_support.h"
 
 namespace romfit::verify {
@@ -21,28 +23,35 @@ const std::string kDebianE1000Rom = std::string(testing::kDebianRomDir) + "/efi-
 // Located once: the KVM probe inside is a QEMU run of its own.
 const BootTools &tools() {
   static const BootTools located = [] {
-    auto found = locateBootTools({}, {Firmware::SeaBios, Firmware::Ovmf});
+    std::vector<Firmware> all(std::begin(kAllFirmwares), std::end(kAllFirmwares));
+    auto found = locateBootTools({}, all);
     if (!found) {
       ADD_FAILURE() << llvm::toString(found.takeError());
       return BootTools{};
     }
-    fmt::print("[ boot     ] accelerator {}: {}\n", found->accelerator, found->acceleratorReason);
+    for (const LocatedFirmware &firmware : found->firmwares)
+      fmt::print("[ boot     ] {}: {} ({})\n", firmwareName(firmware.firmware).str(),
+                 firmware.accelerator, firmware.acceleratorReason);
     return *found;
   }();
   return located;
 }
 
-std::vector<FirmwareBootResult> boot(std::optional<std::string> rom,
-                                     std::chrono::seconds timeout = std::chrono::seconds(90)) {
-  BootCheckRequest request;
-  request.romPath = std::move(rom);
-  request.timeout = timeout;
-  auto results = checkBoot(tools(), request);
-  if (!results) {
-    ADD_FAILURE() << llvm::toString(results.takeError());
+RomVerification proveRom(const std::string &rom) {
+  auto plan = planRomVerification(rom);
+  if (!plan) {
+    ADD_FAILURE() << llvm::toString(plan.takeError());
     return {};
   }
-  return std::move(*results);
+  BootCheckRequest request;
+  request.romPath = rom;
+  request.firmwares = firmwaresNeeded(*plan);
+  auto verification = verifyRom(tools(), request, *plan);
+  if (!verification) {
+    ADD_FAILURE() << llvm::toString(verification.takeError());
+    return {};
+  }
+  return std::move(*verification);
 }
 
 std::string describe(const FirmwareBootResult &result) {
@@ -54,56 +63,87 @@ std::string describe(const FirmwareBootResult &result) {
   return text + result.qemuStderr;
 }
 
-TEST(BootCheck, DebianE1000RomBootsUnderSeaBiosAndOvmf) {
-  ASSERT_TRUE(testing::fileExists(kDebianE1000Rom));
-  std::vector<FirmwareBootResult> results = boot(kDebianE1000Rom);
-  ASSERT_EQ(results.size(), 2u);
-  for (const FirmwareBootResult &result : results) {
-    fmt::print("[ boot     ] {} reached its lines in {:.1f} s\n",
-               firmwareName(result.firmware).str(), result.seconds);
-    EXPECT_TRUE(result.passed()) << describe(result);
-    for (const std::string &line : consoleExpectations(result.firmware).requiredLines)
-      EXPECT_TRUE(llvm::StringRef(result.console).contains(line))
-          << "'" << line << "' missing\n" << describe(result);
-  }
-  EXPECT_EQ(results[0].firmware, Firmware::SeaBios);
-  EXPECT_EQ(results[1].firmware, Firmware::Ovmf);
-  // What each firmware proves is specific to it: iPXE's legacy image under
-  // SeaBIOS, OVMF's own PXE client over the ROM's SNP.
-  EXPECT_TRUE(llvm::StringRef(results[0].console).contains("SeaBIOS"));
-  // (Only what comes before the expected lines: QEMU stops right after them.)
-  EXPECT_TRUE(llvm::StringRef(results[1].console).contains("BdsDxe"));
+// Where `needle` first appears at or after `from` (npos when it does not).
+size_t findFrom(const std::string &text, const std::string &needle, size_t from) {
+  return from == std::string::npos ? std::string::npos : text.find(needle, from);
 }
 
-// The control run: the same machines with a NIC that has no ROM must not
-// show the lines, or passing them would prove nothing about a ROM.
-TEST(BootCheck, NicWithoutRomShowsNeitherFirmwaresLines) {
-  std::vector<FirmwareBootResult> results = boot(std::nullopt, std::chrono::seconds(60));
-  ASSERT_EQ(results.size(), 2u);
-  for (const FirmwareBootResult &result : results) {
+void expectFullNetworkBoots(const RomVerification &verification) {
+  ASSERT_EQ(verification.images.size(), 2u);
+  EXPECT_TRUE(verification.passed()) << verificationText(verification);
+  const ImageVerdict &legacy = verification.images[0];
+  const ImageVerdict &efi = verification.images[1];
+  EXPECT_EQ(legacy.plan.kind, "legacy");
+  EXPECT_EQ(efi.plan.kind, "efi:x86_64");
+  ASSERT_TRUE(legacy.boot && efi.boot);
+  EXPECT_EQ(legacy.boot->firmware, Firmware::SeaBios);
+  EXPECT_EQ(efi.boot->firmware, Firmware::Ovmf);
+  for (const ImageVerdict *image : {&legacy, &efi}) {
+    fmt::print("[ boot     ] {} on {}: {} in {:.1f} s\n", image->plan.kind,
+               firmwareName(image->boot->firmware).str(), imageStatusName(image->status).str(),
+               image->boot->seconds);
+    EXPECT_EQ(image->status, ImageStatus::Passed) << describe(*image->boot);
+  }
+  // The boot program's own lines come after its download, and its own DHCP
+  // address after it took the NIC over through the ROM's interface.
+  const std::string &bios = legacy.boot->console;
+  size_t downloaded = bios.find("undionly.kpxe... ok");
+  size_t undi = findFrom(bios, "using undionly on", downloaded);
+  EXPECT_NE(findFrom(bios, "net0: 10.0.2.15", undi), std::string::npos) << describe(*legacy.boot);
+  const std::string &uefi = efi.boot->console;
+  size_t snp = uefi.find("using SNP on SNP-");
+  EXPECT_NE(findFrom(uefi, "net0: 10.0.2.15", snp), std::string::npos) << describe(*efi.boot);
+  EXPECT_EQ(legacy.boot->bootProgram, "undionly.kpxe");
+  EXPECT_EQ(efi.boot->bootProgram, "snponly.efi");
+}
+
+TEST(BootProof, DebianE1000RomPassesFullNetworkBoots) {
+  ASSERT_TRUE(testing::fileExists(kDebianE1000Rom));
+  expectFullNetworkBoots(proveRom(kDebianE1000Rom));
+}
+
+// The control runs: the same machines with a NIC that has no ROM must not
+// pass on any firmware, or passing would prove nothing about a ROM.
+TEST(BootProof, NicWithoutRomFailsOnEveryFirmware) {
+  BootCheckRequest request;
+  request.romPath = std::nullopt;
+  request.firmwares.assign(std::begin(kAllFirmwares), std::end(kAllFirmwares));
+  request.timeout = std::chrono::seconds(90);
+  auto results = checkBoot(tools(), request);
+  ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
+  ASSERT_EQ(results->size(), 4u);
+  for (const FirmwareBootResult &result : *results) {
     fmt::print("[ boot     ] {} without a ROM: {} after {:.1f} s\n",
                firmwareName(result.firmware).str(), outcomeName(result.outcome).str(),
                result.seconds);
     EXPECT_FALSE(result.passed()) << describe(result);
     // The firmware itself did run, so an empty console cannot explain the miss.
     EXPECT_FALSE(result.console.empty()) << describe(result);
-    for (const ExpectedLine &line : result.expectedLines)
-      EXPECT_FALSE(line.seen) << line.text << "\n" << describe(result);
-    EXPECT_EQ(result.missingLines().size(), result.expectedLines.size());
+    EXPECT_FALSE(result.expectedLines.front().seen) << describe(result);
+    // It ran out of boot options rather than hanging.
+    EXPECT_EQ(result.outcome, BootOutcome::FirmwareGaveUp) << describe(result);
   }
 }
 
-TEST(BootCheck, ZeroByteRomFailsWithExitOne) {
+TEST(BootProof, DhcpDepthKeepsTheQuickCheck) {
+  testing::CommandResult run = testing::runRomfit(
+      {"verify", "--boot", kDebianE1000Rom, "--firmware", "seabios", "--depth", "dhcp", "--json"});
+  EXPECT_EQ(run.status, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("\"depth\": \"dhcp\""), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"status\": \"passed\""), std::string::npos) << run.out;
+  // OVMF was not selected: its image is not verified, and says why.
+  EXPECT_NE(run.out.find("ovmf was not selected"), std::string::npos) << run.out;
+}
+
+TEST(BootCheck, ZeroByteRomIsBadInput) {
   std::string scratch = testing::makeScratchDir("boot-empty");
   std::string rom = scratch + "/empty.rom";
   ASSERT_FALSE(bool(writeFileAtomically(rom, llvm::StringRef(""))));
   testing::CommandResult run = testing::runRomfit({"verify", "--boot", rom, "--timeout", "60"});
   llvm::sys::fs::remove_directories(scratch);
-  EXPECT_EQ(run.status, 1) << run.out << run.err;
-  EXPECT_NE(run.out.find("FAIL"), std::string::npos) << run.out;
+  EXPECT_EQ(run.status, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find(rom), std::string::npos) << run.err;
   EXPECT_EQ(run.out.find("PASS"), std::string::npos) << run.out;
-  // QEMU refuses a zero-length romfile outright; the report says so.
-  EXPECT_NE(run.out.find("is empty"), std::string::npos) << run.out;
 }
 
 TEST(BootCheck, MissingRomExitsTwoNamingThePath) {
@@ -118,8 +158,18 @@ TEST(BootCheck, CommandPassesDebianRomUnderSeaBiosAsJson) {
       {"verify", "--boot", kDebianE1000Rom, "--firmware", "seabios", "--json"});
   EXPECT_EQ(run.status, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("\"passed\": true"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("\"firmware\": \"seabios\""), std::string::npos) << run.out;
-  EXPECT_EQ(run.out.find("\"firmware\": \"ovmf\""), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"boot_program\": \"undionly.kpxe\""), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"status\": \"not verified\""), std::string::npos) << run.out;
+}
+
+TEST(BootCheck, MissingBootProgramExitsTwoNamingThePackage) {
+  testing::CommandResult run = testing::runRomfit(
+      {"verify", "--boot", kDebianE1000Rom, "--boot-programs", "/nonexistent/romfit-cache"});
+  EXPECT_EQ(run.status, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find("undionly.kpxe"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("Debian package ipxe"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("scripts/fetch-boot-programs"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out, "");
 }
 
 TEST(BootCheck, UsageErrorsExitTwo) {
@@ -128,55 +178,10 @@ TEST(BootCheck, UsageErrorsExitTwo) {
                 .status,
             2);
   EXPECT_EQ(testing::runRomfit({"verify", "--boot", kDebianE1000Rom, "--timeout", "0"}).status, 2);
+  EXPECT_EQ(testing::runRomfit({"verify", "--boot", kDebianE1000Rom, "--depth", "tftp"}).status, 2);
   EXPECT_EQ(
       testing::runRomfit({"verify", "--boot", kDebianE1000Rom, "--nic", "e1000,romfile=x"}).status,
       2);
-}
-
-TEST(BootTools, MissingQemuOrFirmwareIsNamed) {
-  BootToolOptions noQemu;
-  noQemu.qemuProgram = "romfit-no-such-qemu";
-  auto tools = locateBootTools(noQemu, {Firmware::SeaBios});
-  ASSERT_FALSE(bool(tools));
-  EXPECT_NE(llvm::toString(tools.takeError()).find("romfit-no-such-qemu"), std::string::npos);
-
-  BootToolOptions noOvmf;
-  noOvmf.ovmfCode = "/nonexistent/OVMF_CODE_4M.fd";
-  noOvmf.accelerator = Accelerator::Tcg;
-  tools = locateBootTools(noOvmf, {Firmware::Ovmf});
-  ASSERT_FALSE(bool(tools));
-  EXPECT_NE(llvm::toString(tools.takeError()).find("/nonexistent/OVMF_CODE_4M.fd"),
-            std::string::npos);
-  // Only the selected firmwares' files are required.
-  tools = locateBootTools(noOvmf, {Firmware::SeaBios});
-  EXPECT_TRUE(bool(tools)) << llvm::toString(tools.takeError());
-}
-
-TEST(BootCommandLine, IsolatesTheNetworkAndEscapesCommas) {
-  BootTools fakeTools{"/usr/bin/qemu-system-x86_64", "/fw/bios.bin", "/fw/CODE.fd",
-                      "/fw/VARS.fd", "tcg", "requested"};
-  BootWorkFiles files("/tmp/work");
-  std::vector<std::string> seabios =
-      buildQemuCommand(fakeTools, {Firmware::SeaBios, "/roms/a,b.rom", "e1000"}, files);
-  auto has = [](const std::vector<std::string> &command, const std::string &argument) {
-    return std::find(command.begin(), command.end(), argument) != command.end();
-  };
-  EXPECT_TRUE(has(seabios, "e1000,netdev=n0,bootindex=0,romfile=/roms/a,,b.rom"));
-  EXPECT_TRUE(has(seabios, "user,id=n0,restrict=on"));
-  EXPECT_TRUE(has(seabios, "/fw/bios.bin"));
-  std::vector<std::string> ovmf =
-      buildQemuCommand(fakeTools, {Firmware::Ovmf, std::nullopt, "e1000"}, files);
-  EXPECT_TRUE(has(ovmf, "e1000,netdev=n0,bootindex=0,romfile="));
-  EXPECT_TRUE(has(ovmf, "user,id=n0,restrict=on,tftp=/tmp/work/tftp,bootfile=boot.efi"));
-  EXPECT_TRUE(has(ovmf, "if=pflash,format=raw,unit=0,readonly=on,file=/fw/CODE.fd"));
-  EXPECT_TRUE(has(ovmf, "if=pflash,format=raw,unit=1,file=/tmp/work/OVMF_VARS.fd"));
-  EXPECT_TRUE(has(ovmf, "q35"));
-}
-
-TEST(ConsoleText, DropsEscapesAndAppliesBackspaces) {
-  EXPECT_EQ(cleanConsoleText("\x1b[0;1miPXE\x1b[0m ok\r\nPress...\b \b\b \b\b \bnet0: up\r\n"),
-            "iPXE ok\nPressnet0: up\n");
-  EXPECT_EQ(cleanConsoleText("\x1b" "c\x1b[?7l\x1b[2JSeaBIOS"), "SeaBIOS");
 }
 
 } // namespace

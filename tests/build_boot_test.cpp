@@ -23,12 +23,15 @@ TEST(BuildBoot, PrunedFixtureDriverStartsUnderOvmf) {
                              "--expect", kDriverLine});
     EXPECT_EQ(verify.status, 0) << rom << "\n" << verify.out << verify.err;
   }
-  // build --verify runs the same check (SeaBIOS would not show the EFI line).
+  // build runs the same proof by default (SeaBIOS would not show the EFI line).
   auto verified = runRomfit({"build", "--ipxe", tree, "--config", "qemu", "--rom", "8086100e",
-                             "--image", "efi:x86_64", "-o", scratch + "/efi-only", "--verify",
+                             "--image", "efi:x86_64", "-o", scratch + "/efi-only",
                              "--expect", kDriverLine});
   EXPECT_EQ(verified.status, 0) << verified.out << verified.err;
-  EXPECT_NE(verified.out.find("verify 8086100e ovmf: PASS"), std::string::npos) << verified.out;
+  EXPECT_NE(verified.out.find("efi:x86_64   ovmf     PASS"), std::string::npos) << verified.out;
+  EXPECT_NE(verified.out.find("passed: 1 of 1 images passed"), std::string::npos)
+      << verified.out;
+  EXPECT_TRUE(testing::fileExists(scratch + "/efi-only/8086100e.rom"));
   llvm::sys::fs::remove_directories(scratch);
 }
 
@@ -48,6 +51,17 @@ TEST(BuildBoot, LosingTheDriverTableLinksButFailsTheBootCheck) {
   auto verify = runRomfit({"verify", "--boot", scratch + "/out/8086100e.rom", "--firmware",
                            "ovmf", "--expect", kDriverLine});
   EXPECT_EQ(verify.status, 1) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("efi:x86_64   ovmf     FAIL"), std::string::npos) << verify.out;
+
+  // The build's own proof catches it too, and moves the ROM out of the way
+  // of whatever packages OUTDIR's ROMs.
+  arguments = {"build", "--ipxe", tree, "--config", "qemu", "--rom", "8086100e", "--image",
+               "efi:x86_64", "--rules", rules, "--expect", kDriverLine, "-o", scratch + "/proved"};
+  auto proved = runRomfit(arguments);
+  EXPECT_EQ(proved.status, 1) << proved.out << proved.err;
+  EXPECT_NE(proved.out.find("failed its boot proof"), std::string::npos) << proved.out;
+  EXPECT_FALSE(testing::fileExists(scratch + "/proved/8086100e.rom"));
+  EXPECT_TRUE(testing::fileExists(scratch + "/proved/8086100e.failed.rom"));
   llvm::sys::fs::remove_directories(scratch);
 }
 

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/JSON.h>
 
+#include "support/file_io.h"
 #include "tests/build_fixture.h"
 
 namespace romfit {
@@ -117,6 +119,69 @@ TEST_F(BuildCommandTest, FailingMakeShowsTheCommandAndItsOutput) {
   EXPECT_NE(result.err.find("make failed"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("string.c"), std::string::npos) << result.err;
   EXPECT_FALSE(testing::fileExists(out + "/8086100e.rom"));
+}
+
+} // namespace
+} // namespace romfit
+
+namespace romfit {
+namespace {
+
+bool keepsMember(const std::string &pruneJson, llvm::StringRef member) {
+  auto parsed = llvm::json::parse(pruneJson);
+  if (!parsed) {
+    ADD_FAILURE() << llvm::toString(parsed.takeError());
+    return false;
+  }
+  const llvm::json::Array *members = parsed->getAsObject()->getArray("members");
+  return members && llvm::any_of(*members, [&](const llvm::json::Value &value) {
+           return value.getAsString() && *value.getAsString() == member;
+         });
+}
+
+// The fixture mirrors iPXE: CONFIG=qemu sets EFI_DOWNGRADE_UX, and only then
+// does efi_snp.o install LoadFile under a dummy GUID instead of referencing
+// the real efi_load_file_protocol_guid.
+TEST(RuleSetPreconditions, AutoKeepsTheBootStackOfADriverWithoutTheDowngrade) {
+  std::string scratch = testing::makeScratchDir("build-preconditions");
+  std::string tree = testing::copyMinipxe(scratch);
+  auto build = testing::runRomfit({"build", "--ipxe", tree, "--rom", "8086100e", "--image",
+                                   "efi:x86_64", "--no-verify", "-o", scratch + "/default"});
+  ASSERT_EQ(build.status, 0) << build.out << build.err;
+  auto json = readFileBytes(scratch + "/default/8086100e/efi-x86_64/prune.json");
+  ASSERT_TRUE(bool(json));
+  std::string prune(json->begin(), json->end());
+  EXPECT_NE(prune.find("efi-full-ux.rules"), std::string::npos) << prune;
+  EXPECT_NE(prune.find("efi_snp.o has 1 relocation against it"), std::string::npos) << prune;
+  // The LoadFile path into ipxe() is not cut: the boot stack stays.
+  EXPECT_TRUE(keepsMember(prune, "ipxe.o")) << prune;
+
+  // The same tree with CONFIG=qemu gets the downgrade set, its preconditions held.
+  std::string qemuScratch = testing::makeScratchDir("build-preconditions-qemu");
+  std::string qemuTree = testing::copyMinipxe(qemuScratch);
+  auto qemu = testing::runRomfit(testing::minipxeBuild(qemuTree, scratch + "/qemu"));
+  ASSERT_EQ(qemu.status, 0) << qemu.out << qemu.err;
+  json = readFileBytes(scratch + "/qemu/8086100e/efi-x86_64/prune.json");
+  ASSERT_TRUE(bool(json));
+  prune.assign(json->begin(), json->end());
+  EXPECT_NE(prune.find("efi-downgrade-ux.rules"), std::string::npos) << prune;
+  EXPECT_NE(prune.find("no relocation against it in efi_snp.o"), std::string::npos) << prune;
+  EXPECT_FALSE(keepsMember(prune, "ipxe.o")) << prune;
+
+  // Asking for the downgrade set on the default tree outright is refused,
+  // naming the rule, the precondition and the evidence.
+  auto explicitRules = testing::runRomfit(
+      {"build", "--ipxe", tree, "--rom", "8086100e", "--image", "efi:x86_64", "--no-verify",
+       "--rules", ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules", "-o", scratch + "/explicit"});
+  EXPECT_EQ(explicitRules.status, 2) << explicitRules.out << explicitRules.err;
+  EXPECT_NE(explicitRules.err.find("efi-downgrade-ux.rules:6: precondition 'unreferenced "
+                                   "efi_load_file_protocol_guid in efi_snp.o' does not hold: "
+                                   "efi_snp.o has 1 relocation against it"),
+            std::string::npos)
+      << explicitRules.err;
+  EXPECT_FALSE(testing::fileExists(scratch + "/explicit/8086100e.rom"));
+  llvm::sys::fs::remove_directories(scratch);
+  llvm::sys::fs::remove_directories(qemuScratch);
 }
 
 } // namespace

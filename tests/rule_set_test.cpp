@@ -41,14 +41,49 @@ TEST(RuleSet, ErrorsNameFileAndLine) {
   EXPECT_EQ(parseError("cut a->b\n"),
             "test.rules:1: this rule has no 'why:' line; every rule must give its reason");
   EXPECT_EQ(parseError("cut a->b\n  why: ok\nfrobnicate x\n"),
-            "test.rules:3: unknown rule 'frobnicate' (description, applies-to, require-policy, driver-tables, cut)");
+            "test.rules:3: unknown rule 'frobnicate' (description, applies-to, precondition, "
+            "require-policy, driver-tables, cut)");
   EXPECT_EQ(parseError("  why: orphan\n"), "test.rules:1: 'why:' must follow a rule");
   EXPECT_EQ(parseError("require-policy sometimes\n  why: x\n"),
             "test.rules:1: unknown require-policy 'sometimes' (keep, intent-only, table-consumers)");
   EXPECT_EQ(parseError("cut a stub =3\n  why: x\n"),
             "test.rules:1: stub needs SYMBOL or SYMBOL=INTEGER, not '=3'");
+  EXPECT_EQ(parseError("precondition unreferenced g\n  why: x\n"),
+            "test.rules:1: precondition takes 'unreferenced SYMBOL in MEMBER...'");
+  EXPECT_EQ(parseError("precondition unreferenced g in a.o\n"),
+            "test.rules:1: this rule has no 'why:' line; every rule must give its reason");
   EXPECT_EQ(parseError("applies-to bios\n"),
             "test.rules:1: unknown image kind 'bios' (efi or legacy)");
+}
+
+TEST(RuleSet, PreconditionsKeepTheirMembersLineAndReason) {
+  auto rules = parseRuleSet("precondition unreferenced real_guid in a.o b.o\n  why: because\n",
+                            "p.rules");
+  ASSERT_TRUE(bool(rules)) << llvm::toString(rules.takeError());
+  ASSERT_EQ(rules->preconditions.size(), 1u);
+  EXPECT_EQ(rules->preconditions[0].symbol, "real_guid");
+  EXPECT_EQ(rules->preconditions[0].members, (std::vector<std::string>{"a.o", "b.o"}));
+  EXPECT_EQ(rules->preconditions[0].reason, "because");
+  EXPECT_EQ(rules->preconditions[0].line, 1u);
+  EXPECT_EQ(rules->preconditions[0].text(), "unreferenced real_guid in a.o b.o");
+}
+
+TEST(RuleSet, BuiltInSetsParseAndTheDowngradeSetStatesItsPreconditions) {
+  std::vector<std::string> paths = builtInRuleSets(ROMFIT_SOURCE_DIR "/rules");
+  ASSERT_EQ(paths.size(), 2u);
+  for (const std::string &path : paths) {
+    auto rules = loadRuleSet(path);
+    ASSERT_TRUE(bool(rules)) << llvm::toString(rules.takeError());
+  }
+  auto downgrade = loadRuleSet(paths[0]);
+  ASSERT_TRUE(bool(downgrade));
+  ASSERT_EQ(downgrade->preconditions.size(), 2u);
+  EXPECT_EQ(downgrade->preconditions[0].text(),
+            "unreferenced efi_load_file_protocol_guid in efi_snp.o");
+  EXPECT_FALSE(downgrade->cuts.empty());
+  auto full = loadRuleSet(paths[1]);
+  ASSERT_TRUE(bool(full));
+  EXPECT_TRUE(full->cuts.empty());  // the LoadFile path into ipxe() stays
 }
 
 TEST(RuleSet, MissingFileIsNamed) {

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <atomic>
 #include <thread>
 
 #include <llvm/ADT/SmallString.h>
@@ -32,28 +33,18 @@ static constexpr auto kPollInterval = std::chrono::milliseconds(100);
 // second; TCG needs about a quarter of one.
 static constexpr auto kKvmProbeTimeout = std::chrono::seconds(3);
 
+// What QEMU says when KVM, not the ROM, is the problem: it pauses the guest
+// on an internal error rather than exiting, and refuses machines (SMM) that
+// a nested hypervisor lacks.
+static const std::vector<std::string> kAcceleratorFailures{
+    "KVM internal error", "not supported by this hypervisor"};
+
+// Set once a boot under KVM failed because of KVM: every later boot in this
+// process goes straight to TCG.
+static std::atomic<bool> kvmFailedDuringBoot{false};
+
 // COM1. SeaBIOS reads "etc/sercon-port" as a little-endian integer.
 static constexpr uint8_t kSerconPortBlob[] = {0xf8, 0x03};
-
-llvm::StringRef firmwareName(Firmware firmware) {
-  switch (firmware) {
-  case Firmware::SeaBios:
-    return "seabios";
-  case Firmware::Ovmf:
-    return "ovmf";
-  }
-  return "unknown";
-}
-
-llvm::Expected<std::vector<Firmware>> parseFirmwareSelection(llvm::StringRef text) {
-  if (text == "seabios")
-    return std::vector<Firmware>{Firmware::SeaBios};
-  if (text == "ovmf")
-    return std::vector<Firmware>{Firmware::Ovmf};
-  if (text == "both")
-    return std::vector<Firmware>{Firmware::SeaBios, Firmware::Ovmf};
-  return makeError("unknown firmware '{}' (expected seabios, ovmf or both)", text.str());
-}
 
 llvm::Expected<Accelerator> parseAccelerator(llvm::StringRef text) {
   if (text == "auto")
@@ -75,24 +66,24 @@ llvm::StringRef outcomeName(BootOutcome outcome) {
     return "firmware-gave-up";
   case BootOutcome::QemuExited:
     return "qemu-exited";
+  case BootOutcome::AcceleratorFailed:
+    return "accelerator-failed";
   }
   return "unknown";
 }
 
-ConsoleExpectations consoleExpectations(Firmware firmware) {
-  switch (firmware) {
-  case Firmware::SeaBios:
-    // The banner proves iPXE's legacy image initialised and got the console;
-    // the address proves its driver moved DHCP packets through the NIC.
-    return {{"Open Source Network Boot Firmware", "net0: 10.0.2.15"},
-            {"No bootable device."}};
-  case Firmware::Ovmf:
-    // OVMF has no e1000 driver: its own PXE client can only get an address
-    // through the SNP that the ROM's EFI driver installed.
-    return {{">>Start PXE over IPv4.", "Station IP address is 10.0.2.15"},
-            {"UEFI Interactive Shell"}};
-  }
-  return {};
+FirmwareFiles BootToolOptions::filesFor(Firmware firmware) const {
+  for (const auto &[overridden, files] : overrides)
+    if (overridden == firmware)
+      return files;
+  return defaultFirmwareFiles(firmware);
+}
+
+const LocatedFirmware *BootTools::find(Firmware firmware) const {
+  for (const LocatedFirmware &located : firmwares)
+    if (located.firmware == firmware)
+      return &located;
+  return nullptr;
 }
 
 std::vector<std::string> FirmwareBootResult::missingLines() const {
@@ -162,19 +153,19 @@ static std::string qemuOptionValue(llvm::StringRef value) {
 BootWorkFiles::BootWorkFiles(llvm::StringRef dir)
     : directory(dir.str()), serialLog(directory + "/serial.log"),
       qemuStdout(directory + "/qemu.stdout"), qemuStderr(directory + "/qemu.stderr"),
-      ovmfVars(directory + "/OVMF_VARS.fd"), tftpRoot(directory + "/tftp"),
+      uefiVars(directory + "/UEFI_VARS.fd"), tftpRoot(directory + "/tftp"),
       serconPort(directory + "/sercon-port") {}
 
-std::vector<std::string> buildQemuCommand(const BootTools &tools, const QemuBootSetup &setup,
-                                          const BootWorkFiles &files) {
+std::vector<std::string> buildQemuCommand(const LocatedFirmware &firmware,
+                                          const QemuBootSetup &setup, const BootWorkFiles &files) {
   std::string romfile = setup.romPath ? qemuOptionValue(*setup.romPath) : "";
   // restrict=on keeps every packet inside QEMU's user-mode network.
-  std::string netdev = "user,id=n0,restrict=on";
-  if (setup.firmware == Firmware::Ovmf)
-    netdev += ",tftp=" + qemuOptionValue(files.tftpRoot) + ",bootfile=boot.efi";
+  std::string netdev = "user,id=n0,restrict=on,tftp=" + qemuOptionValue(files.tftpRoot);
+  if (!setup.bootFile.empty())
+    netdev += ",bootfile=" + qemuOptionValue(setup.bootFile);
   std::vector<std::string> command{
-      tools.qemu,
-      "-accel", tools.accelerator,
+      firmware.qemu,
+      "-accel", firmware.accelerator,
       // No default devices: without disks the NIC is the only boot option.
       "-nodefaults", "-display", "none", "-m", "256", "-smp", "1",
       // A triple fault ends the run instead of rebooting into the same fault.
@@ -182,48 +173,71 @@ std::vector<std::string> buildQemuCommand(const BootTools &tools, const QemuBoot
       "-chardev", "file,id=console,path=" + qemuOptionValue(files.serialLog),
       "-serial", "chardev:console",
       "-netdev", netdev,
+      // On the arm64 virt machine too the NIC sits on the PCIe bus, where
+      // AAVMF dispatches its option ROM like any PCI firmware.
       "-device", setup.nicModel + ",netdev=n0,bootindex=0,romfile=" + romfile,
   };
+  auto flash = [&](std::vector<std::string> machine) {
+    machine.insert(machine.end(), {
+        "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + qemuOptionValue(firmware.code),
+        "-drive", "if=pflash,format=raw,unit=1,file=" + qemuOptionValue(files.uefiVars)});
+    return machine;
+  };
+  std::vector<std::string> machine;
   switch (setup.firmware) {
   case Firmware::SeaBios:
-    command.insert(command.end(), {
+    machine = {
         "-machine", "pc",
-        "-bios", tools.seabiosImage,
+        "-bios", firmware.code,
         // SeaBIOS's sercon mirrors the int 10h text console, which is where
         // iPXE's legacy image prints, onto COM1. QEMU warns that the name
         // lacks "opt/", but SeaBIOS looks for exactly this name.
         "-fw_cfg", "name=etc/sercon-port,file=" + qemuOptionValue(files.serconPort),
-    });
+    };
     break;
   case Firmware::Ovmf:
-    command.insert(command.end(), {
-        "-machine", "q35",
-        "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" +
-                      qemuOptionValue(tools.ovmfCode),
-        "-drive", "if=pflash,format=raw,unit=1,file=" + qemuOptionValue(files.ovmfVars),
-    });
+    machine = flash({"-machine", "q35"});
+    break;
+  case Firmware::Ovmf32:
+    // Debian's 32-bit OVMF is the SMM build: it needs SMM on and its flash
+    // writable only from SMM.
+    machine = flash({"-machine", "q35,smm=on", "-global",
+                     "driver=cfi.pflash01,property=secure,value=on"});
+    break;
+  case Firmware::Aavmf:
+    machine = flash({"-machine", "virt", "-cpu", "max"});
     break;
   }
+  command.insert(command.end(), machine.begin(), machine.end());
   return command;
 }
 
-
-static llvm::Error prepareWorkFiles(const BootTools &tools, Firmware firmware,
-                                    const BootWorkFiles &files) {
+static llvm::Error prepareWorkFiles(const LocatedFirmware &firmware, const BootWorkFiles &files,
+                                    const std::optional<std::string> &bootProgramPath) {
   // Created before QEMU starts so polling never races its creation.
   if (llvm::Error error = writeFileAtomically(files.serialLog, llvm::StringRef("")))
     return error;
-  switch (firmware) {
-  case Firmware::SeaBios:
-    return writeFileAtomically(files.serconPort, llvm::ArrayRef<uint8_t>(kSerconPortBlob));
-  case Firmware::Ovmf:
-    if (std::error_code ec = llvm::sys::fs::copy_file(tools.ovmfVarsTemplate, files.ovmfVars))
-      return makeError("cannot copy OVMF variables '{}' to '{}': {}", tools.ovmfVarsTemplate,
-                       files.ovmfVars, ec.message());
-    if (std::error_code ec = llvm::sys::fs::create_directory(files.tftpRoot))
-      return makeError("cannot create TFTP directory '{}': {}", files.tftpRoot, ec.message());
-    return llvm::Error::success();
+  if (std::error_code ec = llvm::sys::fs::create_directory(files.tftpRoot))
+    return makeError("cannot create TFTP directory '{}': {}", files.tftpRoot, ec.message());
+  if (bootProgramPath) {
+    std::string served = files.tftpRoot + "/" + llvm::sys::path::filename(*bootProgramPath).str();
+    if (std::error_code ec = llvm::sys::fs::copy_file(*bootProgramPath, served))
+      return makeError("cannot copy boot program '{}' to '{}': {}", *bootProgramPath, served,
+                       ec.message());
+    if (bootProgramFor(firmware.firmware).readsGrubConfig) {
+      // GRUB's network images look for grub.cfg under the prefix "/grub".
+      std::string grubDir = files.tftpRoot + "/grub";
+      if (std::error_code ec = llvm::sys::fs::create_directory(grubDir))
+        return makeError("cannot create '{}': {}", grubDir, ec.message());
+      if (llvm::Error error = writeFileAtomically(grubDir + "/grub.cfg", grubConfig()))
+        return error;
+    }
   }
+  if (firmware.firmware == Firmware::SeaBios)
+    return writeFileAtomically(files.serconPort, llvm::ArrayRef<uint8_t>(kSerconPortBlob));
+  if (std::error_code ec = llvm::sys::fs::copy_file(firmware.varsTemplate, files.uefiVars))
+    return makeError("cannot copy UEFI variables '{}' to '{}': {}", firmware.varsTemplate,
+                     files.uefiVars, ec.message());
   return llvm::Error::success();
 }
 
@@ -249,40 +263,57 @@ static bool containsAny(llvm::StringRef text, const std::vector<std::string> &ne
   return false;
 }
 
-static llvm::Expected<FirmwareBootResult> bootOnce(const BootTools &tools,
+static llvm::Expected<FirmwareBootResult> bootOnce(const LocatedFirmware &firmware,
                                                    const QemuBootSetup &setup,
-                                                   std::chrono::milliseconds timeout,
-                                                   const std::vector<std::string> &expectedLines) {
+                                                   const BootCheckRequest &request) {
   auto scratch = ScratchDirectory::create("romfit-boot");
   if (!scratch)
     return scratch.takeError();
   BootWorkFiles files(scratch->path());
-  if (llvm::Error error = prepareWorkFiles(tools, setup.firmware, files))
-    return error;
 
   FirmwareBootResult result;
   result.firmware = setup.firmware;
-  result.qemuCommand = buildQemuCommand(tools, setup, files);
-  ConsoleExpectations expectations = consoleExpectations(setup.firmware);
-  if (!expectedLines.empty())
-    expectations.requiredLines = expectedLines;
-  for (const std::string &line : expectations.requiredLines)
-    result.expectedLines.push_back({line, false});
+  result.depth = request.depth;
+  result.accelerator = firmware.accelerator;
+  ConsoleExpectations expectations = consoleExpectations(setup.firmware, request.depth);
+  if (!request.expectedLines.empty()) {
+    expectations.steps.clear();
+    for (const std::string &line : request.expectedLines)
+      expectations.steps.push_back({{line}});
+  }
+  std::optional<std::string> bootProgramPath;
+  QemuBootSetup runSetup = setup;
+  if (request.depth == Depth::Full && request.expectedLines.empty()) {
+    BootProgram program = bootProgramFor(setup.firmware);
+    auto located = locateBootProgram(program, request.bootProgramCache);
+    if (!located)
+      return located.takeError();
+    bootProgramPath = *located;
+    runSetup.bootFile = program.fileName;
+    result.bootProgram = program.fileName;
+  } else if (isUefi(setup.firmware)) {
+    // A boot file that does not exist: the PXE client gets its address,
+    // then fails the download.
+    runSetup.bootFile = "boot.efi";
+  }
+  if (llvm::Error error = prepareWorkFiles(firmware, files, bootProgramPath))
+    return error;
+  result.qemuCommand = buildQemuCommand(firmware, runSetup, files);
+  for (const ExpectedStep &step : expectations.steps)
+    result.expectedLines.push_back({step.label(), false});
 
   auto markSeen = [&](llvm::StringRef console) {
-    bool all = true;
-    for (ExpectedLine &line : result.expectedLines) {
-      line.seen = line.seen || console.contains(line.text);
-      all = all && line.seen;
-    }
-    return all;
+    size_t seen = stepsSeenInOrder(console, expectations.steps);
+    for (size_t i = 0; i < result.expectedLines.size(); ++i)
+      result.expectedLines[i].seen = i < seen;
+    return seen == expectations.steps.size();
   };
 
   Clock::time_point started = Clock::now();
   auto process = ChildProcess::start(result.qemuCommand, files.qemuStdout, files.qemuStderr);
   if (!process)
     return process.takeError();
-  GrowingFile serial(files.serialLog);
+  GrowingFile serial(files.serialLog), qemuStderr(files.qemuStderr);
   for (;;) {
     // Asked before reading so that the output of a QEMU that just exited is
     // read in full before its exit is reported.
@@ -290,10 +321,14 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const BootTools &tools,
     auto elapsed = Clock::now() - started;
     if (serial.refresh())
       result.console = cleanConsoleText(serial.text());
+    qemuStderr.refresh();
     std::string marker;
     if (markSeen(result.console)) {
       result.outcome = BootOutcome::Passed;
-      result.outcomeDetail = "all expected lines appeared";
+      result.outcomeDetail = "every expected line appeared, in order";
+    } else if (containsAny(qemuStderr.text(), kAcceleratorFailures, &marker)) {
+      result.outcome = BootOutcome::AcceleratorFailed;
+      result.outcomeDetail = fmt::format("KVM could not run the guest ('{}')", marker);
     } else if (containsAny(result.console, expectations.gaveUpMarkers, &marker)) {
       result.outcome = BootOutcome::FirmwareGaveUp;
       result.outcomeDetail = fmt::format("the firmware ran out of boot options ('{}')", marker);
@@ -301,11 +336,11 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const BootTools &tools,
       result.outcome = BootOutcome::QemuExited;
       result.outcomeDetail =
           fmt::format("QEMU exited with status {} before the expected lines appeared", *exitStatus);
-    } else if (elapsed >= timeout) {
+    } else if (elapsed >= request.timeout) {
       result.outcome = BootOutcome::TimedOut;
       result.outcomeDetail = fmt::format(
           "the expected lines did not appear within {} s",
-          std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count() / 1000.0);
+          std::chrono::duration_cast<std::chrono::milliseconds>(request.timeout).count() / 1000.0);
     } else {
       std::this_thread::sleep_for(kPollInterval);
       continue;
@@ -355,6 +390,11 @@ llvm::Expected<BootCheckRequest> validateBootRequest(const BootCheckRequest &req
       return absolute.takeError();
     validated.romPath = *absolute;
   }
+  if (request.depth == Depth::Full && request.expectedLines.empty())
+    for (Firmware firmware : request.firmwares)
+      if (auto located = locateBootProgram(bootProgramFor(firmware), request.bootProgramCache);
+          !located)
+        return located.takeError();
   return validated;
 }
 
@@ -365,10 +405,27 @@ llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools
     return validated.takeError();
   std::vector<FirmwareBootResult> results;
   for (Firmware firmware : validated->firmwares) {
-    QemuBootSetup setup{firmware, validated->romPath, validated->nicModel};
-    auto result = bootOnce(tools, setup, validated->timeout, validated->expectedLines);
+    const LocatedFirmware *located = tools.find(firmware);
+    if (!located)
+      return makeError("{} was not located before the boot check", firmwareName(firmware).str());
+    QemuBootSetup setup{firmware, validated->romPath, validated->nicModel, ""};
+    LocatedFirmware emulated = *located;
+    emulated.accelerator = "tcg";
+    emulated.acceleratorReason = "KVM failed during an earlier boot";
+    bool useKvm = located->accelerator == "kvm" && !kvmFailedDuringBoot;
+    auto result = bootOnce(useKvm ? *located : emulated, setup, *validated);
     if (!result)
       return result.takeError();
+    if (result->outcome == BootOutcome::AcceleratorFailed) {
+      // A KVM that passed the probe can still fail a real boot (nested or
+      // sandboxed hosts); that says nothing about the ROM, so boot it again
+      // under TCG.
+      kvmFailedDuringBoot = true;
+      result = bootOnce(emulated, setup, *validated);
+      if (!result)
+        return result.takeError();
+      result->outcomeDetail += " (under TCG: KVM failed during the boot)";
+    }
     results.push_back(std::move(*result));
   }
   return results;
@@ -376,7 +433,8 @@ llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools
 
 // Boots SeaBIOS with nothing to boot under KVM; only a KVM that can run
 // real-mode firmware gets it to "No bootable device.".
-static bool kvmRunsFirmware(const BootTools &tools, std::string *why) {
+static bool kvmRunsFirmware(const std::string &qemu, const std::string &seabiosImage,
+                            std::string *why) {
   auto scratch = ScratchDirectory::create("romfit-kvm-probe");
   if (!scratch) {
     *why = llvm::toString(scratch.takeError());
@@ -389,8 +447,8 @@ static bool kvmRunsFirmware(const BootTools &tools, std::string *why) {
     return false;
   }
   std::vector<std::string> command{
-      tools.qemu, "-accel", "kvm", "-nodefaults", "-display", "none", "-m", "64",
-      "-bios", tools.seabiosImage,
+      qemu, "-accel", "kvm", "-nodefaults", "-display", "none", "-m", "64",
+      "-bios", seabiosImage,
       "-chardev", "file,id=debug,path=" + qemuOptionValue(debugLog),
       "-device", "isa-debugcon,iobase=0x402,chardev=debug"};
   auto process = ChildProcess::start(command, files.qemuStdout, files.qemuStderr);
@@ -433,71 +491,80 @@ static bool kvmDeviceOpens() {
   return true;
 }
 
+// KVM runs only guests of the host's own architecture: x86 here.
+static void chooseAccelerator(const BootToolOptions &options, LocatedFirmware &located) {
+  if (options.accelerator == Accelerator::Tcg ||
+      (options.accelerator == Accelerator::Kvm && located.firmware != Firmware::Aavmf)) {
+    located.accelerator = options.accelerator == Accelerator::Tcg ? "tcg" : "kvm";
+    located.acceleratorReason = "requested";
+    return;
+  }
+  located.accelerator = "tcg";
+  if (located.firmware == Firmware::Aavmf) {
+    located.acceleratorReason = "an arm64 guest on this host runs only under TCG";
+    return;
+  }
+  // One probe per process: every x86 firmware shares its answer.
+  static const std::pair<bool, std::string> probe = [&] {
+    if (!kvmDeviceOpens())
+      return std::pair<bool, std::string>{false, "/dev/kvm cannot be opened for reading and writing"};
+    FirmwareFiles seabios = options.filesFor(Firmware::SeaBios);
+    auto qemu = llvm::sys::findProgramByName("qemu-system-x86_64");
+    if (!qemu || !llvm::sys::fs::is_regular_file(seabios.code))
+      return std::pair<bool, std::string>{false, "KVM could not be probed without "
+                                                 "qemu-system-x86_64 and the SeaBIOS image"};
+    std::string why;
+    if (kvmRunsFirmware(*qemu, seabios.code, &why))
+      return std::pair<bool, std::string>{true, "a probe boot under KVM succeeded"};
+    return std::pair<bool, std::string>{false, "/dev/kvm opens but " + why};
+  }();
+  if (probe.first)
+    located.accelerator = "kvm";
+  located.acceleratorReason = probe.second;
+}
+
+llvm::Expected<LocatedFirmware> locateFirmware(const BootToolOptions &options, Firmware firmware) {
+  FirmwareFiles files = options.filesFor(firmware);
+  LocatedFirmware located;
+  located.firmware = firmware;
+  if (llvm::sys::path::is_absolute(files.qemuProgram)) {
+    if (!llvm::sys::fs::can_execute(files.qemuProgram))
+      return makeError("QEMU '{}' for {} is missing or not executable (Debian package {})",
+                       files.qemuProgram, firmwareName(firmware).str(), files.qemuPackage);
+    located.qemu = files.qemuProgram;
+  } else {
+    auto found = llvm::sys::findProgramByName(files.qemuProgram);
+    if (!found)
+      return makeError("QEMU '{}' for {} was not found on PATH (Debian package {})",
+                       files.qemuProgram, firmwareName(firmware).str(), files.qemuPackage);
+    located.qemu = *found;
+  }
+  auto requireFile = [&](const std::string &path, llvm::StringRef what) -> llvm::Error {
+    if (!llvm::sys::fs::is_regular_file(path))
+      return makeError("{} {} '{}' is missing (Debian package {})", firmwareName(firmware).str(),
+                       what.str(), path, files.firmwarePackage);
+    return llvm::Error::success();
+  };
+  if (llvm::Error error = requireFile(files.code, isUefi(firmware) ? "code image" : "image"))
+    return error;
+  located.code = files.code;
+  if (isUefi(firmware)) {
+    if (llvm::Error error = requireFile(files.varsTemplate, "variable store"))
+      return error;
+    located.varsTemplate = files.varsTemplate;
+  }
+  chooseAccelerator(options, located);
+  return located;
+}
+
 llvm::Expected<BootTools> locateBootTools(const BootToolOptions &options,
                                           llvm::ArrayRef<Firmware> firmwares) {
   BootTools tools;
-  if (llvm::sys::path::is_absolute(options.qemuProgram)) {
-    if (!llvm::sys::fs::can_execute(options.qemuProgram))
-      return makeError("QEMU '{}' is missing or not executable", options.qemuProgram);
-    tools.qemu = options.qemuProgram;
-  } else {
-    auto found = llvm::sys::findProgramByName(options.qemuProgram);
-    if (!found)
-      return makeError("QEMU '{}' was not found on PATH (Debian package qemu-system-x86)",
-                       options.qemuProgram);
-    tools.qemu = *found;
-  }
-
-  auto requireFile = [](const std::string &path, llvm::StringRef what,
-                        llvm::StringRef package) -> llvm::Error {
-    if (!llvm::sys::fs::is_regular_file(path))
-      return makeError("{} '{}' is missing (Debian package {})", what.str(), path, package.str());
-    return llvm::Error::success();
-  };
   for (Firmware firmware : firmwares) {
-    if (firmware == Firmware::SeaBios) {
-      if (llvm::Error error = requireFile(options.seabiosImage, "SeaBIOS image", "seabios"))
-        return error;
-      tools.seabiosImage = options.seabiosImage;
-    } else {
-      if (llvm::Error error = requireFile(options.ovmfCode, "OVMF code image", "ovmf"))
-        return error;
-      if (llvm::Error error =
-              requireFile(options.ovmfVarsTemplate, "OVMF variable store", "ovmf"))
-        return error;
-      tools.ovmfCode = options.ovmfCode;
-      tools.ovmfVarsTemplate = options.ovmfVarsTemplate;
-    }
-  }
-
-  switch (options.accelerator) {
-  case Accelerator::Kvm:
-    tools.accelerator = "kvm";
-    tools.acceleratorReason = "requested";
-    break;
-  case Accelerator::Tcg:
-    tools.accelerator = "tcg";
-    tools.acceleratorReason = "requested";
-    break;
-  case Accelerator::Auto: {
-    tools.accelerator = "tcg";
-    std::string why;
-    if (!kvmDeviceOpens()) {
-      tools.acceleratorReason = "/dev/kvm cannot be opened for reading and writing";
-    } else if (!llvm::sys::fs::is_regular_file(options.seabiosImage)) {
-      tools.acceleratorReason = "KVM could not be probed without the SeaBIOS image";
-    } else {
-      BootTools probeTools = tools;
-      probeTools.seabiosImage = options.seabiosImage;
-      if (kvmRunsFirmware(probeTools, &why)) {
-        tools.accelerator = "kvm";
-        tools.acceleratorReason = "a probe boot under KVM succeeded";
-      } else {
-        tools.acceleratorReason = "/dev/kvm opens but " + why;
-      }
-    }
-    break;
-  }
+    auto located = locateFirmware(options, firmware);
+    if (!located)
+      return located.takeError();
+    tools.firmwares.push_back(std::move(*located));
   }
   return tools;
 }

@@ -1,8 +1,9 @@
 #pragma once
 // Proves a NIC option ROM still boots: QEMU runs it under real firmware
-// (SeaBIOS for the legacy PXE image, OVMF for the EFI driver) and the serial
-// console must show what only a working ROM prints. A ROM that fits its
-// budget but no longer boots is worse than one that does not fit.
+// (SeaBIOS for the legacy PXE image, a UEFI firmware of each EFI driver's
+// architecture) and the serial console must show, in order, what only a
+// working ROM makes happen. A ROM that fits its budget but no longer boots is
+// worse than one that does not fit.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -12,42 +13,44 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Error.h>
 
+#include "verify/boot_program.h"
+#include "verify/firmware.h"
+
 namespace romfit::verify {
-
-enum class Firmware { SeaBios, Ovmf };
-
-llvm::StringRef firmwareName(Firmware firmware);  // "seabios", "ovmf"
-// "seabios", "ovmf" or "both".
-llvm::Expected<std::vector<Firmware>> parseFirmwareSelection(llvm::StringRef text);
 
 enum class Accelerator { Auto, Kvm, Tcg };
 llvm::Expected<Accelerator> parseAccelerator(llvm::StringRef text);  // "auto", "kvm", "tcg"
 
-// Where QEMU and the firmware images are expected; Debian's paths by default.
+// Where QEMU and the firmware images are expected: Debian's paths unless
+// overridden for a firmware.
 struct BootToolOptions {
-  std::string qemuProgram = "qemu-system-x86_64";  // PATH lookup unless absolute
-  std::string seabiosImage = "/usr/share/seabios/bios-256k.bin";
-  std::string ovmfCode = "/usr/share/OVMF/OVMF_CODE_4M.fd";
-  std::string ovmfVarsTemplate = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+  std::vector<std::pair<Firmware, FirmwareFiles>> overrides;
   Accelerator accelerator = Accelerator::Auto;
+  FirmwareFiles filesFor(Firmware firmware) const;
 };
 
-// Everything resolved and checked once, so checking many ROMs (romfit build
-// --verify) pays for the lookups and the KVM probe only once.
-struct BootTools {
+// One firmware, resolved and checked once, so checking many ROMs (romfit
+// build) pays for the lookups and the KVM probe only once.
+struct LocatedFirmware {
+  Firmware firmware = Firmware::SeaBios;
   std::string qemu;  // absolute path
-  std::string seabiosImage;
-  std::string ovmfCode;
-  std::string ovmfVarsTemplate;
-  std::string accelerator;  // "kvm" or "tcg", as QEMU's -accel spells it
+  std::string code;
+  std::string varsTemplate;
+  std::string accelerator;        // "kvm" or "tcg", as QEMU's -accel spells it
   std::string acceleratorReason;  // why that one, for the report
 };
 
-// Fails, naming what is missing, when QEMU or a firmware image the selected
-// firmwares need is absent. With Accelerator::Auto, KVM is used only when a
+struct BootTools {
+  std::vector<LocatedFirmware> firmwares;
+  const LocatedFirmware *find(Firmware firmware) const;
+};
+
+// Fails, naming the file and the Debian package to install, when QEMU or a
+// firmware image is absent. With Accelerator::Auto, KVM is used only when a
 // short probe boot under it actually runs: /dev/kvm can open yet fail on the
 // first real-mode instruction (nested or sandboxed hosts), which would look
-// exactly like a ROM that hangs.
+// exactly like a ROM that hangs. Arm64 firmware always runs under TCG here.
+llvm::Expected<LocatedFirmware> locateFirmware(const BootToolOptions &options, Firmware firmware);
 llvm::Expected<BootTools> locateBootTools(const BootToolOptions &options,
                                           llvm::ArrayRef<Firmware> firmwares);
 
@@ -58,48 +61,46 @@ struct BootWorkFiles {
   std::string serialLog;
   std::string qemuStdout;
   std::string qemuStderr;
-  std::string ovmfVars;    // a fresh copy per run: OVMF writes boot entries into it
-  std::string tftpRoot;    // empty: the DHCP offer names a boot file that does not exist
+  std::string uefiVars;    // a fresh copy per run: UEFI writes boot entries into it
+  std::string tftpRoot;    // the boot program, and grub/grub.cfg for GRUB
   std::string serconPort;  // fw_cfg blob telling SeaBIOS to mirror its console on COM1
 };
 
-// One QEMU run: which firmware, which NIC, which ROM.
+// One QEMU run: which firmware, which NIC, which ROM, which boot file DHCP
+// names (empty: none).
 struct QemuBootSetup {
   Firmware firmware = Firmware::SeaBios;
   std::optional<std::string> romPath;  // nullopt: the NIC gets no option ROM at all
   std::string nicModel = "e1000";
+  std::string bootFile;
 };
 
 // The one place QEMU's command line is built (argv[0] included).
-std::vector<std::string> buildQemuCommand(const BootTools &tools, const QemuBootSetup &setup,
-                                          const BootWorkFiles &files);
-
-// What the serial console must show for a pass, and what means the firmware
-// ran out of boot options (so waiting longer cannot help).
-struct ConsoleExpectations {
-  std::vector<std::string> requiredLines;
-  std::vector<std::string> gaveUpMarkers;
-};
-ConsoleExpectations consoleExpectations(Firmware firmware);
+std::vector<std::string> buildQemuCommand(const LocatedFirmware &firmware,
+                                          const QemuBootSetup &setup, const BootWorkFiles &files);
 
 enum class BootOutcome {
   Passed,
   TimedOut,
   FirmwareGaveUp,  // e.g. SeaBIOS "No bootable device."
   QemuExited,      // before the lines appeared, e.g. QEMU refused the ROM
+  AcceleratorFailed,  // KVM stopped the guest: the run says nothing about the ROM
 };
 llvm::StringRef outcomeName(BootOutcome outcome);
 
 struct ExpectedLine {
-  std::string text;
+  std::string text;  // one step's label: its alternatives
   bool seen = false;
 };
 
 struct FirmwareBootResult {
   Firmware firmware = Firmware::SeaBios;
+  Depth depth = Depth::Full;
+  std::string bootProgram;    // what TFTP served, empty at DHCP depth
+  std::string accelerator;    // what QEMU ran the guest with
   BootOutcome outcome = BootOutcome::TimedOut;
   std::string outcomeDetail;  // one sentence: what stopped the run
-  std::vector<ExpectedLine> expectedLines;
+  std::vector<ExpectedLine> expectedLines;  // in the order they must appear
   std::string console;     // the serial console with terminal control sequences removed
   std::string qemuStderr;
   double seconds = 0;      // from QEMU's start to the outcome
@@ -114,15 +115,18 @@ struct BootCheckRequest {
   std::optional<std::string> romPath;  // nullopt: boot the NIC without a ROM (a control run)
   std::string nicModel = "e1000";
   std::vector<Firmware> firmwares{Firmware::SeaBios, Firmware::Ovmf};
-  std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // per firmware
-  // When set, the lines every firmware must show instead of iPXE's and
-  // OVMF's (for ROMs that are not iPXE, such as the test fixture's driver).
+  Depth depth = Depth::Full;
+  std::string bootProgramCache = defaultBootProgramCache();
+  std::chrono::milliseconds timeout{std::chrono::seconds(120)};  // per firmware
+  // When set, the lines (in order) every firmware must show instead of the
+  // depth's, for ROMs that are not iPXE, such as the test fixture's driver.
   std::vector<std::string> expectedLines;
 };
 
 // Checks what can be checked without QEMU: the ROM is a readable file (its
-// path made absolute) and the NIC model is a plain device name. checkBoot
-// does this too; callers call it first to fail fast.
+// path made absolute), the NIC model is a plain device name, and at full
+// depth every boot program is in the cache. checkBoot does this too;
+// callers call it first to fail fast.
 llvm::Expected<BootCheckRequest> validateBootRequest(const BootCheckRequest &request);
 
 // Boots once per firmware, one QEMU at a time. A boot that fails is a result,
