@@ -185,9 +185,9 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
                verify::depthName(request.depth).str(), verify::verificationText(*verification));
     fmt::print("  {}\n", verify::verificationSummary(*verification));
     std::string failedPath = rules::failedRomPath(graph, rom);
-    if (!verification->anyFailed()) {
+    if (verification->passed()) {
       llvm::sys::fs::remove(failedPath);  // an earlier build's failure is history now
-    } else {
+    } else if (verification->anyFailed()) {
       if (std::error_code ec = llvm::sys::fs::rename(romPath, failedPath))
         return makeError("cannot move the failed ROM '{}' aside to '{}': {}", romPath,
                          failedPath, ec.message());

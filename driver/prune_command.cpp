@@ -124,8 +124,9 @@ RegisterCommand registration{
         "those symbols defined, gives the members (pruned.a, in archive order).\n"
         "Under 'require-policy table-consumers' a dropped REQUIRE is taken back while its\n"
         "member feeds a linker table that live code iterates. A rule set's preconditions\n"
-        "are checked on the link's objects first: one that fails is an error (exit 2)\n"
-        "naming the rule, the precondition and the evidence.",
+        "are checked on the link's objects first: with --rules FILE one that fails is\n"
+        "an error (exit 2) naming the rule, the precondition and the evidence; with\n"
+        "--rules auto that set is passed over, and prune.json says why.",
         {
             {{"--rules"}, "FILE",
              "the rule set (see docs/rules.md), or auto: the strongest built-in set whose "

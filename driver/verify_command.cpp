@@ -83,15 +83,12 @@ llvm::Expected<int> runVerify(const ParsedArguments &arguments) {
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
     llvm::outs().flush();
   } else {
-    std::string accelerators;
-    for (const verify::LocatedFirmware &firmware : tools->firmwares)
-      accelerators += fmt::format("{}{} {} ({})", accelerators.empty() ? "" : "; ",
-                                  verify::firmwareName(firmware.firmware).str(),
-                                  firmware.accelerator, firmware.acceleratorReason);
     fmt::print("{}: boot proof on {}, depth {}\n", rom, request.nicModel,
                verify::depthName(request.depth).str());
-    if (!accelerators.empty())
-      fmt::print("  accelerators: {}\n", accelerators);
+    // Each row names the accelerator its boot really ran under; this says why
+    // the first choice was made.
+    if (!tools->firmwares.empty())
+      fmt::print("  accelerator: {}\n", tools->firmwares.front().acceleratorReason);
     fmt::print("{}", verify::verificationText(*verification, kConsoleTailLines));
     fmt::print("{}\n", verify::verificationSummary(*verification));
   }
@@ -121,8 +118,9 @@ RegisterCommand registration{
         "           grub.cfg romfit serves over TFTP makes it print\n"
         "The boot programs come from Debian's ipxe, grub-efi-ia32-bin and\n"
         "grub-efi-arm64-bin packages, unpacked by scripts/fetch-boot-programs into\n"
-        "--boot-programs DIR (default $ROMFIT_BOOT_PROGRAMS or ~/.cache/romfit/\n"
-        "boot-programs). --depth dhcp passes on a DHCP address alone.\n"
+        "--boot-programs DIR (default $ROMFIT_BOOT_PROGRAMS, else $XDG_CACHE_HOME/\n"
+        "romfit/boot-programs, else ~/.cache/romfit/boot-programs). --depth dhcp\n"
+        "passes on a DHCP address alone.\n"
         "QEMU's user network runs with restrict=on: no packet leaves the process.\n"
         "exit status: 0 every image that could be checked passed, 1 an image failed or\n"
         "none could be checked, 2 usage or input error (a missing QEMU, firmware or\n"

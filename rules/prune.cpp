@@ -87,11 +87,22 @@ std::vector<PreconditionCheck> checkPreconditions(const LinkAnalysis &analysis,
   std::vector<PreconditionCheck> checks;
   for (const Precondition &precondition : rules.preconditions) {
     PreconditionCheck check{precondition, true, ""};
-    std::vector<std::string> searched, referencing;
+    std::vector<std::string> searched, referencing, definers;
     for (const LoadedObject &object : analysis.link.objects) {
       llvm::StringRef member = memberFileName(analysis, object);
-      if (!object.memberIndex || !llvm::is_contained(precondition.members, member))
+      if (precondition.members.empty()) {
+        // Every object but the ones that define the symbol: the check does
+        // not depend on which file the code that would use it is in.
+        bool defines = llvm::any_of(object.elf.symbols, [&](const ElfSymbol &symbol) {
+          return symbol.name == precondition.symbol && symbol.isDefinedInSection();
+        });
+        if (defines) {
+          definers.push_back(member.str());
+          continue;
+        }
+      } else if (!llvm::is_contained(precondition.members, member)) {
         continue;
+      }
       searched.push_back(member.str());
       size_t count = 0;
       std::set<std::string> sections;
@@ -111,7 +122,10 @@ std::vector<PreconditionCheck> checkPreconditions(const LinkAnalysis &analysis,
       check.held = false;
       check.evidence = llvm::join(referencing, "; ");
     } else if (searched.empty()) {
-      check.evidence = "none of the members is in the link";
+      check.evidence = "none of the named objects is in the link";
+    } else if (precondition.members.empty()) {
+      check.evidence = fmt::format("no relocation against it outside {}",
+                                   definers.empty() ? "any object" : llvm::join(definers, ", "));
     } else {
       check.evidence = fmt::format("no relocation against it in {}", llvm::join(searched, ", "));
     }

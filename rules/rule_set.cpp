@@ -17,7 +17,7 @@ bool RuleSet::appliesToKind(llvm::StringRef kind) const {
 }
 
 std::string Precondition::text() const {
-  return "unreferenced " + symbol + " in " + llvm::join(members, " ");
+  return "unreferenced " + symbol + (members.empty() ? "" : " in " + llvm::join(members, " "));
 }
 
 std::vector<std::string> builtInRuleSets(llvm::StringRef rulesDirectory) {
@@ -106,8 +106,9 @@ public:
       return llvm::Error::success();
     }
     if (keyword == "precondition") {
-      if (words.size() < 5 || words[1] != "unreferenced" || words[3] != "in")
-        return error("precondition takes 'unreferenced SYMBOL in MEMBER...'");
+      if (words.size() < 3 || words[1] != "unreferenced" || words.size() == 4 ||
+          (words.size() > 4 && words[3] != "in"))
+        return error("precondition takes 'unreferenced SYMBOL [in OBJECT...]'");
       Precondition precondition;
       precondition.symbol = words[2].str();
       for (size_t i = 4; i < words.size(); ++i)

@@ -26,10 +26,12 @@ struct CutRule {
 // linked before anything is cut: the objects are what ships, not the source
 // or the configuration headers that made them.
 struct Precondition {
-  // `unreferenced SYMBOL in MEMBER...`: none of the named archive members in
-  // the link has a relocation against SYMBOL.
+  // `unreferenced SYMBOL`: no object in the link but the ones that define
+  // SYMBOL has a relocation against it (whatever file the code is in).
+  // `unreferenced SYMBOL in OBJECT...`: none of the named objects in the
+  // link has one; an object not in the link references nothing.
   std::string symbol;
-  std::vector<std::string> members;
+  std::vector<std::string> members;  // empty: every object but the definers
   std::string reason;
   unsigned line = 0;
   std::string text() const;  // as written after 'precondition'

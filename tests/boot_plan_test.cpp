@@ -65,13 +65,13 @@ TEST(BootCommandLine, EachFirmwareGetsItsMachine) {
 
 TEST(FirmwareSelection, NamesListsAndAliases) {
   auto all = parseFirmwareSelection("all");
-  ASSERT_TRUE(bool(all));
+  ASSERT_TRUE(bool(all)) << llvm::toString(all.takeError());
   EXPECT_EQ(all->size(), 4u);
   auto both = parseFirmwareSelection("both");
-  ASSERT_TRUE(bool(both));
+  ASSERT_TRUE(bool(both)) << llvm::toString(both.takeError());
   EXPECT_EQ(*both, (std::vector<Firmware>{Firmware::SeaBios, Firmware::Ovmf}));
   auto list = parseFirmwareSelection("aavmf,ovmf32,aavmf");
-  ASSERT_TRUE(bool(list));
+  ASSERT_TRUE(bool(list)) << llvm::toString(list.takeError());
   EXPECT_EQ(*list, (std::vector<Firmware>{Firmware::Aavmf, Firmware::Ovmf32}));
   auto bad = parseFirmwareSelection("seabios,coreboot");
   ASSERT_FALSE(bool(bad));
@@ -81,7 +81,7 @@ TEST(FirmwareSelection, NamesListsAndAliases) {
 TEST(FirmwareForImage, EachArchitectureItsOwnOrNone) {
   auto firmwareOf = [](uint16_t machine) {
     auto found = firmwareForEfiImage(machine);
-    EXPECT_TRUE(bool(found));
+    EXPECT_TRUE(bool(found)) << (found ? "" : llvm::toString(found.takeError()));
     return found ? found->firmware : std::nullopt;
   };
   EXPECT_EQ(firmwareOf(kMachineX64), Firmware::Ovmf);
@@ -122,10 +122,11 @@ TEST(ConsoleSteps, FullDepthNeedsTheBootProgramOnTheNetwork) {
     ConsoleExpectations expectations = consoleExpectations(grub, Depth::Full);
     ASSERT_EQ(expectations.steps.size(), 2u);
     EXPECT_EQ(expectations.steps[1].anyOf, (std::vector<std::string>{kGrubMarker}));
-    EXPECT_EQ(expectations.gaveUpMarkers, (std::vector<std::string>{"UEFI Interactive Shell"}));
+    EXPECT_TRUE(llvm::is_contained(expectations.gaveUpMarkers, "UEFI Interactive Shell"));
   }
+  // At DHCP depth, the firmware's PXE client or the ROM's own iPXE.
   EXPECT_EQ(consoleExpectations(Firmware::Ovmf32, Depth::Dhcp).steps.back().anyOf,
-            (std::vector<std::string>{"Station IP address is 10.0.2.15"}));
+            (std::vector<std::string>{"Station IP address is 10.0.2.15", "net0: 10.0.2.15"}));
 }
 
 TEST(GrubConfig, TheMarkerExistsOnlyWhenGrubRunsIt) {
@@ -182,13 +183,15 @@ TEST(BootTools, MissingQemuOrFirmwareIsNamedWithItsPackage) {
 // header's field is what firmware reads to pick its image.
 std::vector<uint8_t> e1000WithEfiMachine(uint16_t machine) {
   auto bytes = readFileBytes(kDebianE1000Rom);
-  EXPECT_TRUE(bool(bytes));
-  if (!bytes)
+  if (!bytes) {
+    ADD_FAILURE() << llvm::toString(bytes.takeError());
     return {};
+  }
   auto rom = pci::parse(*bytes);
-  EXPECT_TRUE(bool(rom));
-  if (!rom)
+  if (!rom) {
+    ADD_FAILURE() << llvm::toString(rom.takeError());
     return {};
+  }
   for (const pci::Image &image : rom->images)
     if (image.efi) {
       (*bytes)[image.offset + 0x0a] = machine & 0xff;
@@ -242,7 +245,7 @@ TEST(RomPlan, UnknownMachineTypeIsAnErrorNamingTheImage) {
 
 TEST(RomPlan, VerdictsFollowTheBootOfEachImagesFirmware) {
   auto plan = planRomVerification(kDebianE1000Rom);
-  ASSERT_TRUE(bool(plan));
+  ASSERT_TRUE(bool(plan)) << llvm::toString(plan.takeError());
   RomVerification verification;
   for (const ImagePlan &image : *plan) {
     ImageVerdict verdict;

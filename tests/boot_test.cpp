@@ -119,7 +119,8 @@ TEST(BootProof, NicWithoutRomFailsOnEveryFirmware) {
     EXPECT_FALSE(result.passed()) << describe(result);
     // The firmware itself did run, so an empty console cannot explain the miss.
     EXPECT_FALSE(result.console.empty()) << describe(result);
-    EXPECT_FALSE(result.expectedLines.front().seen) << describe(result);
+    for (const ExpectedLine &line : result.expectedLines)
+      EXPECT_FALSE(line.seen) << line.text << "\n" << describe(result);
     // It ran out of boot options rather than hanging.
     EXPECT_EQ(result.outcome, BootOutcome::FirmwareGaveUp) << describe(result);
   }

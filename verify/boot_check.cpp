@@ -412,11 +412,12 @@ llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools
     LocatedFirmware emulated = *located;
     emulated.accelerator = "tcg";
     emulated.acceleratorReason = "KVM failed during an earlier boot";
-    bool useKvm = located->accelerator == "kvm" && !kvmFailedDuringBoot;
+    bool automatic = !located->acceleratorRequested;
+    bool useKvm = located->accelerator == "kvm" && !(automatic && kvmFailedDuringBoot);
     auto result = bootOnce(useKvm ? *located : emulated, setup, *validated);
     if (!result)
       return result.takeError();
-    if (result->outcome == BootOutcome::AcceleratorFailed) {
+    if (result->outcome == BootOutcome::AcceleratorFailed && automatic) {
       // A KVM that passed the probe can still fail a real boot (nested or
       // sandboxed hosts); that says nothing about the ROM, so boot it again
       // under TCG.
@@ -497,6 +498,7 @@ static void chooseAccelerator(const BootToolOptions &options, LocatedFirmware &l
       (options.accelerator == Accelerator::Kvm && located.firmware != Firmware::Aavmf)) {
     located.accelerator = options.accelerator == Accelerator::Tcg ? "tcg" : "kvm";
     located.acceleratorReason = "requested";
+    located.acceleratorRequested = true;
     return;
   }
   located.accelerator = "tcg";

@@ -38,6 +38,7 @@ struct LocatedFirmware {
   std::string varsTemplate;
   std::string accelerator;        // "kvm" or "tcg", as QEMU's -accel spells it
   std::string acceleratorReason;  // why that one, for the report
+  bool acceleratorRequested = false;  // --accel kvm|tcg: never switched behind the user's back
 };
 
 struct BootTools {
@@ -130,8 +131,9 @@ struct BootCheckRequest {
 llvm::Expected<BootCheckRequest> validateBootRequest(const BootCheckRequest &request);
 
 // Boots once per firmware, one QEMU at a time. A boot that fails is a result,
-// not an error; errors are for an unreadable ROM, a bad NIC model name, or
-// QEMU that cannot be started or its scratch files not created.
+// not an error; errors are for an unreadable ROM, a bad NIC model name, a
+// boot program missing from the cache, or QEMU that cannot be started or its
+// scratch files not created.
 llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools,
                                                           const BootCheckRequest &request);
 

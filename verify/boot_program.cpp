@@ -81,7 +81,9 @@ std::string ExpectedStep::label() const {
 }
 
 ConsoleExpectations consoleExpectations(Firmware firmware, Depth depth) {
-  const std::vector<std::string> uefiGaveUp{"UEFI Interactive Shell"};
+  // Builds without the UEFI shell end with BdsDxe's own message instead.
+  const std::vector<std::string> uefiGaveUp{"UEFI Interactive Shell",
+                                            "No bootable option or device was found"};
   if (depth == Depth::Dhcp) {
     if (firmware == Firmware::SeaBios)
       // The banner proves iPXE's legacy image initialised and got the console;
@@ -89,8 +91,11 @@ ConsoleExpectations consoleExpectations(Firmware firmware, Depth depth) {
       return {{{{"Open Source Network Boot Firmware"}}, {{"net0: 10.0.2.15"}}},
               {"No bootable device."}};
     // No UEFI firmware here has a driver for QEMU's NICs: its PXE client can
-    // only get an address through the SNP that the ROM's EFI driver installed.
-    return {{{{">>Start PXE over IPv4."}}, {{"Station IP address is 10.0.2.15"}}}, uefiGaveUp};
+    // only get an address through the SNP that the ROM's EFI driver
+    // installed; a driver that keeps iPXE's boot stack gets its own.
+    return {{{{">>Start PXE over IPv4.", "Open Source Network Boot Firmware"}},
+             {{"Station IP address is 10.0.2.15", "net0: 10.0.2.15"}}},
+            uefiGaveUp};
   }
 
   BootProgram program = bootProgramFor(firmware);

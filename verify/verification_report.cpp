@@ -43,7 +43,7 @@ std::string verificationText(const RomVerification &verification, size_t console
     std::string firmware = image.plan.firmware ? firmwareName(*image.plan.firmware).str() : "-";
     std::string how;
     if (image.boot)
-      how = fmt::format("{:.1f} s  {}{}", image.boot->seconds,
+      how = fmt::format("{:.1f} s {}  {}{}", image.boot->seconds, image.boot->accelerator,
                         image.boot->bootProgram.empty() ? "" : image.boot->bootProgram + ": ",
                         image.reason);
     else
