@@ -62,7 +62,7 @@ void BM_EfiDecompressE1000(benchmark::State &state) {
     state.SkipWithError("efi-e1000.rom not found");
     return;
   }
-  Bytes stream = romfit::efi::compress(pe);
+  Bytes stream = romfit::efi::compress(pe, romfit::efi::kDefaultLevel);
   for (auto _ : state) {
     auto decoded = romfit::efi::decompress(stream);
     if (!decoded) {

@@ -1,5 +1,7 @@
 #include "compress/efi_compress.h"
 
+#include "support/error.h"
+
 #include <cassert>
 
 #include "compress/efi_bit_writer.h"
@@ -44,6 +46,14 @@ std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input, EfiLevel level) {
   return encodeTokens(lazyParse(input), input.size());
 }
 
-std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input) { return compress(input, kDefaultLevel); }
+llvm::StringRef levelName(EfiLevel level) { return level == EfiLevel::Fast ? "fast" : "optimal"; }
+
+llvm::Expected<EfiLevel> parseLevel(llvm::StringRef text) {
+  if (text == "optimal")
+    return EfiLevel::Optimal;
+  if (text == "fast")
+    return EfiLevel::Fast;
+  return makeError("--level takes fast or optimal, not '{}'", text.str());
+}
 
 } // namespace romfit::efi

@@ -24,12 +24,15 @@ inline constexpr size_t kMaxDecompressedSize = 64u * 1024 * 1024;
 // iterated a few passes; smaller output, several times slower.
 enum class EfiLevel { Fast, Optimal };
 
-std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input, EfiLevel level);
-// At the default level, kDefaultLevel.
-std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input);
+// What pack, repack, build and report use unless told otherwise: the
+// smallest ROM is the point of romfit.
+inline constexpr EfiLevel kDefaultLevel = EfiLevel::Optimal;
 
-// Fast until Optimal meets the size target of issue 7 (95% of EDK2's output).
-inline constexpr EfiLevel kDefaultLevel = EfiLevel::Fast;
+llvm::StringRef levelName(EfiLevel level);  // "fast", "optimal"
+// Errors name the text and the two levels.
+llvm::Expected<EfiLevel> parseLevel(llvm::StringRef text);
+
+std::vector<uint8_t> compress(llvm::ArrayRef<uint8_t> input, EfiLevel level);
 
 // The complete stream (header included) for a parse of an input of
 // `originalSize` bytes; block boundaries and codes are chosen here, so any

@@ -76,10 +76,4 @@ void printJson(llvm::json::Value value) {
   llvm::outs().flush();
 }
 
-std::string humanBytes(uint64_t bytes) {
-  if (bytes < 10 * 1024)
-    return fmt::format("{} B", bytes);
-  return fmt::format("{:.1f} KiB", bytes / 1024.0);
-}
-
 } // namespace romfit::driver

@@ -9,6 +9,7 @@
 
 #include "analysis/link_analysis.h"
 #include "driver/arguments.h"
+#include "support/byte_sizes.h"
 
 namespace romfit::driver {
 
@@ -31,6 +32,5 @@ llvm::Expected<bool> wantsReachableView(const ParsedArguments &arguments);
 llvm::Expected<size_t> limitFrom(const ParsedArguments &arguments, size_t fallback);
 
 void printJson(llvm::json::Value value);
-std::string humanBytes(uint64_t bytes);
 
 } // namespace romfit::driver

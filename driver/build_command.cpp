@@ -4,10 +4,10 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/JSON.h>
 
-#include "compress/budget.h"
+#include "report/budget.h"
 #include "support/error.h"
 #include "support/file_io.h"
-#include "compress/pci_rom.h"
+#include "rom/pci_rom.h"
 #include "driver/command.h"
 #include "driver/proof_options.h"
 #include "driver/rom_report.h"
@@ -16,6 +16,7 @@
 #include "verify/rom_verification.h"
 #include "verify/verification_report.h"
 #include "rules/ipxe_build.h"
+#include "rules/prune_record.h"
 #include "rules/rule_set.h"
 
 namespace romfit::driver {
@@ -69,27 +70,12 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
       std::string dir = rules::imageDir(graph, rom, image.kind);
       row.unprunedRaw = fileSize(dir + "/unpruned.efidrv");
       row.prunedRaw = fileSize(dir + "/pruned.efidrv");
-      if (auto text = readFile(dir + "/prune.json"))
-        if (auto json = llvm::json::parse((*text)->getBuffer()))
-          if (auto *object = json->getAsObject()) {
-            row.membersBefore = object->getInteger("members_before").getValueOr(-1);
-            row.membersAfter = object->getInteger("members_after").getValueOr(-1);
-            if (const llvm::json::Array *list = object->getArray("removed_members")) {
-              uint64_t total = 0;
-              std::string largest;
-              for (size_t k = 0; k < list->size(); ++k) {
-                const llvm::json::Object *member = (*list)[k].getAsObject();
-                uint64_t bytes = uint64_t(member->getInteger("bytes").getValueOr(0));
-                total += bytes;
-                if (k < 5)
-                  largest += fmt::format("{}{} {}", k ? ", " : "", member->getString("name")->str(),
-                                         withThousands(bytes));
-              }
-              row.removed = fmt::format("{} members, {} B kept by ld in the unpruned link{}",
-                                        list->size(), withThousands(total),
-                                        largest.empty() ? "" : " (largest: " + largest + ")");
-            }
-          }
+      auto record = rules::readPruneRecord(dir + "/prune.json");
+      if (!record)
+        return record.takeError();
+      row.membersBefore = record->membersBefore;
+      row.membersAfter = record->membersAfter;
+      row.removed = rules::removedSummary(*record);
     }
     rows.push_back(row);
   }
@@ -223,7 +209,7 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   auto level = compressionLevelOption(arguments);
   if (!level)
     return level.takeError();
-  options.compressionLevel = *level == efi::EfiLevel::Fast ? "fast" : "optimal";
+  options.compressionLevel = *level;
   options.romfit = llvm::sys::fs::getMainExecutable(nullptr, (void *)&runBuild);
 
   auto outcome = rules::runBuild(options);

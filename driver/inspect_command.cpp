@@ -4,9 +4,9 @@
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include "compress/budget.h"
-#include "compress/pci_rom.h"
-#include "compress/pe_summary.h"
+#include "report/budget.h"
+#include "rom/pci_rom.h"
+#include "rom/pe_summary.h"
 #include "driver/command.h"
 #include "driver/rom_report.h"
 

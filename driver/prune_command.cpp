@@ -11,46 +11,10 @@
 #include "driver/analysis_options.h"
 #include "driver/command.h"
 #include "rules/prune.h"
+#include "rules/prune_record.h"
 
 namespace romfit::driver {
 namespace {
-
-llvm::json::Value decisionJson(const rules::PruneDecision &decision, const rules::RuleSet &rules,
-                               const std::vector<std::string> &passedOver) {
-  llvm::json::Array members, dropped, kept, stubs, removed, preconditions, rejected;
-  for (const rules::PreconditionCheck &check : decision.preconditions)
-    preconditions.push_back(llvm::json::Object{{"precondition", check.precondition.text()},
-                                               {"held", check.held},
-                                               {"evidence", check.evidence}});
-  for (const std::string &why : passedOver)
-    rejected.push_back(why);
-  for (const rules::PruneDecision::RemovedMember &member : decision.removed)
-    removed.push_back(llvm::json::Object{{"name", member.name}, {"bytes", int64_t(member.bytes)}});
-  for (const rules::PrunedMember &member : decision.members)
-    members.push_back(member.name);
-  for (const rules::DroppedRequire &require : decision.droppedRequires)
-    dropped.push_back(llvm::json::Object{{"symbol", require.symbol}, {"required_by", require.requiredBy}});
-  for (const rules::PruneDecision::KeptRequire &require : decision.keptRequires)
-    kept.push_back(llvm::json::Object{{"symbol", require.symbol}, {"table", require.table}});
-  for (const rules::StubRule &stub : decision.stubs.functions)
-    stubs.push_back(llvm::json::Object{{"symbol", stub.symbol}, {"returns", stub.returnValue}});
-  return llvm::json::Object{
-      {"rules", rules.path},
-      {"preconditions", std::move(preconditions)},
-      {"rule_sets_passed_over", std::move(rejected)},
-      {"archive", decision.archivePath},
-      {"members_before", int64_t(decision.membersBefore)},
-      {"members_after", int64_t(decision.members.size())},
-      {"bytes_before", int64_t(decision.bytesBefore)},
-      {"bytes_after", int64_t(decision.bytesAfter)},
-      {"iterations", int64_t(decision.iterations)},
-      {"stubs", std::move(stubs)},
-      {"dropped_requires", std::move(dropped)},
-      {"kept_requires", std::move(kept)},
-      {"members", std::move(members)},
-      {"removed_members", std::move(removed)},
-  };
-}
 
 llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
   auto rulesPath = arguments.get("--rules");
@@ -90,10 +54,8 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
 
   if (std::error_code ec = llvm::sys::fs::create_directories(*outDir))
     return makeError("{}: cannot create: {}", *outDir, ec.message());
-  std::string json;
-  llvm::raw_string_ostream stream(json);
-  stream << llvm::formatv("{0:2}", decisionJson(*decision, *rules, passedOver)) << "\n";
-  stream.flush();
+  std::string json =
+      rules::pruneRecordText(rules::pruneRecordOf(*decision, *rules, passedOver));
   for (auto [name, contents] :
        {std::pair<std::string, std::string>{"stub.c", rules::generateStubSource(decision->stubs)},
         {"prune.json", json}})

@@ -2,10 +2,10 @@
 // before/after budget table that shows what compression bought.
 #include <fmt/format.h>
 
-#include "compress/budget.h"
+#include "report/budget.h"
 #include "support/error.h"
 #include "support/file_io.h"
-#include "compress/pci_rom_repack.h"
+#include "rom/pci_rom_repack.h"
 #include "driver/command.h"
 #include "driver/rom_report.h"
 

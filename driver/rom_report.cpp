@@ -53,12 +53,9 @@ llvm::Expected<std::vector<uint16_t>> parseDeviceList(llvm::StringRef text) {
 }
 
 llvm::Expected<efi::EfiLevel> compressionLevelOption(const ParsedArguments &arguments) {
-  std::string level = arguments.get("--level").value_or("optimal");
-  if (level == "optimal")
-    return efi::EfiLevel::Optimal;
-  if (level == "fast")
-    return efi::EfiLevel::Fast;
-  return makeError("--level takes fast or optimal, not '{}'", level);
+  if (auto text = arguments.get("--level"))
+    return efi::parseLevel(*text);
+  return efi::kDefaultLevel;
 }
 
 llvm::Expected<uint64_t> budgetOption(const ParsedArguments &arguments) {

@@ -8,9 +8,9 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Error.h>
 
-#include "compress/budget.h"
+#include "report/budget.h"
 #include "compress/efi_compress.h"
-#include "compress/pci_rom.h"
+#include "rom/pci_rom.h"
 #include "driver/arguments.h"
 
 namespace romfit::driver {

@@ -4,12 +4,12 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
-#include "compress/budget.h"
+#include "report/budget.h"
 #include "support/error.h"
 #include "support/file_io.h"
-#include "compress/pci_rom.h"
-#include "compress/pci_rom_pack.h"
-#include "compress/pe_summary.h"
+#include "rom/pci_rom.h"
+#include "rom/pci_rom_pack.h"
+#include "rom/pe_summary.h"
 #include "driver/command.h"
 #include "driver/rom_report.h"
 

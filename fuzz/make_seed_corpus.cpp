@@ -20,8 +20,8 @@
 #include "compress/efi_compress.h"
 #include "support/file_io.h"
 #include "compress/lzma.h"
-#include "compress/pci_rom.h"
-#include "compress/pci_rom_repack.h"
+#include "rom/pci_rom.h"
+#include "rom/pci_rom_repack.h"
 
 namespace {
 

@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "compress/pci_rom.h"
-#include "compress/pci_rom_pack.h"
+#include "rom/pci_rom.h"
+#include "rom/pci_rom_pack.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::ArrayRef<uint8_t> bytes(data, size);

@@ -10,7 +10,7 @@
 
 #include <llvm/ADT/ArrayRef.h>
 
-#include "compress/pe_summary.h"
+#include "rom/pe_summary.h"
 #include "report/byte_costs.h"
 #include "report/link_map.h"
 #include "report/linked_elf.h"

@@ -22,14 +22,6 @@ llvm::Expected<Format> parseFormat(llvm::StringRef text) {
   return makeError("--format: '{}' is not one of table, json, csv, markdown, html", text);
 }
 
-std::string humanBytes(uint64_t bytes) {
-  if (bytes < 1024)
-    return fmt::format("{} B", bytes);
-  if (bytes < 1024 * 1024)
-    return fmt::format("{:.1f} KiB", double(bytes) / 1024);
-  return fmt::format("{:.2f} MiB", double(bytes) / (1024.0 * 1024));
-}
-
 std::string bytesText(uint64_t bytes, const TextStyle &style) {
   return style.exactBytes ? withThousands(bytes) : humanBytes(bytes);
 }

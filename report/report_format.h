@@ -13,6 +13,7 @@
 #include <llvm/Support/JSON.h>
 
 #include "report/rom_attribution.h"
+#include "support/byte_sizes.h"
 
 namespace romfit::report {
 
@@ -29,8 +30,6 @@ struct TextStyle {
   bool exactBytes = false; // "12,345" rather than "12.1 KiB"
 };
 
-// "12.1 KiB", or "845 B" below one KiB.
-std::string humanBytes(uint64_t bytes);
 // Exact or human, as the style says.
 std::string bytesText(uint64_t bytes, const TextStyle &style);
 // A row's share of its image (or of the ROM, for the ROM and image rows).

@@ -10,7 +10,7 @@
 #include "compress/efi_decode_trace.h"
 #include "support/error.h"
 #include "support/file_io.h"
-#include "compress/pci_rom.h"
+#include "rom/pci_rom.h"
 #include "report/byte_costs.h"
 #include "report/legacy_attribution.h"
 #include "report/pe_attribution.h"
@@ -218,7 +218,7 @@ llvm::Expected<RomReport> attributeDriver(llvm::StringRef path, const pci::Bytes
   report.budget = measureAgainstBudget(stream.size(), budget);
   report.notes.push_back(fmt::format("{}: an EFI driver, not a ROM: compressed bytes are romfit's "
                                      "{} EFI stream of it, without ROM header or padding",
-                                     name, level == efi::EfiLevel::Fast ? "fast" : "optimal"));
+                                     name, efi::levelName(level).str()));
   auto detail = findDriverLinkDetail(path);
   if (!detail)
     return detail.takeError();

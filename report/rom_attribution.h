@@ -11,7 +11,7 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Error.h>
 
-#include "compress/budget.h"
+#include "report/budget.h"
 #include "compress/efi_compress.h"
 #include "report/size_tree.h"
 

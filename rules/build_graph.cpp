@@ -175,7 +175,7 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
          {std::pair{relativePrunedRom(rom), prunedImages},
           std::pair{relativeUnprunedRom(rom), unprunedImages}}) {
       Argv pack{inputs.romfit, "pack", "-o", output, "--budget", "16MiB", "--level",
-                inputs.compressionLevel};
+                efi::levelName(inputs.compressionLevel).str()};
       for (size_t i = 0; i < rom.images.size(); ++i) {
         pack.push_back(rom.images[i].kind.efi ? "--efi" : "--legacy");
         pack.push_back(images[i]);
@@ -192,7 +192,7 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
   }
   ninja.blank();
   ninja.defaults(defaults);
-  return ninja.text();
+  return ninja.finish();
 }
 
 } // namespace romfit::rules

@@ -11,6 +11,7 @@
 
 #include "rules/ipxe_targets.h"
 #include "rules/link_recipe.h"
+#include "compress/efi_compress.h"
 
 namespace romfit::rules {
 
@@ -30,7 +31,7 @@ struct BuildGraphInputs {
   std::string outDir;     // absolute
   std::string rulesPath;  // absolute, or "auto" (romfit prune chooses per link)
   std::vector<std::string> ruleFiles;  // what the prune reads: a change re-prunes
-  std::string compressionLevel = "optimal";
+  efi::EfiLevel compressionLevel = efi::kDefaultLevel;
   std::vector<RomBuild> roms;
 };
 

@@ -7,6 +7,7 @@
 #include <llvm/Support/Error.h>
 
 #include "rules/build_graph.h"
+#include "compress/efi_compress.h"
 
 namespace romfit::rules {
 
@@ -21,7 +22,7 @@ struct BuildOptions {
   unsigned jobs = 0;                   // 0: make's and ninja's default
   std::string outDir;
   std::string romfit;                  // this executable
-  std::string compressionLevel = "optimal";
+  efi::EfiLevel compressionLevel = efi::kDefaultLevel;
 };
 
 struct BuildOutcome {

@@ -2,11 +2,31 @@
 
 #include <llvm/Support/MemoryBuffer.h>
 
+#include "support/error.h"
 #include "support/file_io.h"
+#include "support/text.h"
 
 namespace romfit::rules {
 
+bool NinjaWriter::representable(llvm::StringRef text, llvm::StringRef what) {
+  size_t bad = text.find_first_of(llvm::StringRef("\n\r\0", 3));
+  if (bad == llvm::StringRef::npos)
+    return true;
+  if (problem_.empty())
+    problem_ = fmt::format("build.ninja cannot represent {} '{}': it holds a {} at byte {}",
+                           what.str(), printable(text),
+                           text[bad] == '\0' ? "NUL" : "line break", bad);
+  return false;
+}
+
+llvm::Expected<std::string> NinjaWriter::finish() const {
+  if (!problem_.empty())
+    return makeError("{}", problem_);
+  return text_;
+}
+
 std::string NinjaWriter::escapePath(llvm::StringRef path) {
+  representable(path, "the path");
   std::string escaped;
   for (char c : path) {
     if (c == '$' || c == ' ' || c == ':')
@@ -17,12 +37,11 @@ std::string NinjaWriter::escapePath(llvm::StringRef path) {
 }
 
 std::string NinjaWriter::escapeValue(llvm::StringRef value) {
+  representable(value, "the value");
   std::string escaped;
   for (char c : value) {
     if (c == '$')
       escaped += "$$";
-    else if (c == '\n')
-      escaped += "$\n";
     else
       escaped += c;
   }

@@ -1,6 +1,8 @@
 #pragma once
 // Writes ninja's file format. Paths and values are escaped here so callers
-// never think about `$`, `:` or spaces.
+// never think about `$`, `:` or spaces. What ninja cannot represent at all
+// (a line break or NUL in a path or value) is an error from finish(), never
+// silently altered into a different path or command.
 #include <string>
 #include <vector>
 
@@ -26,13 +28,16 @@ public:
   void build(const Build &build);
   void defaults(const std::vector<std::string> &targets);
 
-  const std::string &text() const { return text_; }
-
-  static std::string escapePath(llvm::StringRef path);
-  static std::string escapeValue(llvm::StringRef value);
+  // The file's text, or the first path or value ninja could not represent.
+  llvm::Expected<std::string> finish() const;
 
 private:
+  std::string escapePath(llvm::StringRef path);
+  std::string escapeValue(llvm::StringRef value);
+  bool representable(llvm::StringRef text, llvm::StringRef what);
+
   std::string text_;
+  std::string problem_;
 };
 
 // Writes `text` to `path` only when it differs, so an unchanged build graph

@@ -126,10 +126,4 @@ private:
   std::string text_;
 };
 
-inline std::string readWholeFile(const std::string &path) {
-  GrowingFile file(path);
-  file.refresh();
-  return file.text();
-}
-
 } // namespace romfit::support

@@ -1,3 +1,6 @@
+// ctest-labels: slow
+// Runs make and gcc on the minipxe fixture (seconds per build), hence the
+// label: `ctest -L unit` leaves it out, the full suite runs it.
 // Every file romfit writes goes through a temporary beside it and a rename:
 // killed at any point, romfit leaves the output absent or complete, and on
 // SIGTERM no temporary either; a write that fails exits 2 naming the path

@@ -9,7 +9,7 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/FileSystem.h>
 
-#include "compress/pci_rom.h"
+#include "rom/pci_rom.h"
 #include "support/file_io.h"
 #include "tests/test_support.h"
 #include "verify/rom_verification.h"
@@ -241,6 +241,18 @@ TEST(RomPlan, UnknownMachineTypeIsAnErrorNamingTheImage) {
   std::string message = llvm::toString(plan.takeError());
   EXPECT_NE(message.find("odd.rom: image 1 at offset 0x"), std::string::npos) << message;
   EXPECT_NE(message.find("0x1234"), std::string::npos) << message;
+}
+
+TEST(RomPlan, VerifyCommandRefusesAnUnknownMachineTypeBeforeBooting) {
+  std::string scratch = testing::makeScratchDir("verify-odd-machine");
+  std::string rom = scratch + "/odd.rom";
+  ASSERT_FALSE(bool(writeFileAtomically(rom, llvm::ArrayRef<uint8_t>(e1000WithEfiMachine(0x1234)))));
+  testing::CommandResult run = testing::runRomfit({"verify", "--boot", rom});
+  llvm::sys::fs::remove_directories(scratch);
+  EXPECT_EQ(run.status, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find(rom + ": image 1 at offset 0x"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("unknown machine type 0x1234"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out, "");
 }
 
 TEST(RomPlan, VerdictsFollowTheBootOfEachImagesFirmware) {

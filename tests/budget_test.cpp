@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "compress/budget.h"
+#include "report/budget.h"
 
 namespace romfit {
 namespace {

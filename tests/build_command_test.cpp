@@ -1,3 +1,6 @@
+// ctest-labels: slow
+// Runs make and gcc on the minipxe fixture (seconds per build), hence the
+// label: `ctest -L unit` leaves it out, the full suite runs it.
 // romfit build end to end on the minipxe fixture: make, make's dry run,
 // build.ninja, prune, stub, relink, elf2efi, pack, the budget check.
 #include <fmt/format.h>

@@ -5,10 +5,12 @@
 #include <set>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/JSON.h>
 
+#include "rules/prune_record.h"
 #include "tests/test_support.h"
 
 namespace romfit::testing {
@@ -53,16 +55,12 @@ inline std::set<std::string> membersInMap(const std::string &mapPath) {
 }
 
 inline std::set<std::string> membersInPruneJson(const std::string &path) {
-  std::set<std::string> members;
-  auto json = llvm::json::parse(readText(path));
-  if (!json) {
-    llvm::consumeError(json.takeError());
-    return members;
+  auto record = rules::readPruneRecord(path);
+  if (!record) {
+    ADD_FAILURE() << llvm::toString(record.takeError());
+    return {};
   }
-  if (const llvm::json::Array *list = json->getAsObject()->getArray("members"))
-    for (const llvm::json::Value &member : *list)
-      members.insert(member.getAsString()->str());
-  return members;
+  return {record->members.begin(), record->members.end()};
 }
 
 } // namespace romfit::testing

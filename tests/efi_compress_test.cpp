@@ -134,7 +134,7 @@ std::string errorOf(const Bytes &stream, size_t maxOutput = kMaxDecompressedSize
   return llvm::toString(decoded.takeError());
 }
 
-void expectRoundTrip(const Bytes &input, EfiLevel level = kDefaultLevel) {
+void expectRoundTrip(const Bytes &input, EfiLevel level = EfiLevel::Fast) {
   Bytes stream = compress(input, level);
   ASSERT_GE(stream.size(), kHeaderSize);
   EXPECT_EQ(le32(stream, 0), stream.size() - kHeaderSize);
@@ -152,7 +152,7 @@ TEST(EfiCompress, RoundTripsEveryDebianEfiDriver) {
     std::vector<Bytes> pes = efiPesInRom(rom);
     ASSERT_EQ(pes.size(), 1u);
     EXPECT_GT(pes.front().size(), 150'000u);
-    Bytes stream = compress(pes.front());
+    Bytes stream = compress(pes.front(), EfiLevel::Fast);
     EXPECT_LT(stream.size(), pes.front().size() * 6 / 10);
     EXPECT_TRUE(decodedOrFail(stream) == pes.front());
   }
@@ -161,7 +161,7 @@ TEST(EfiCompress, RoundTripsEveryDebianEfiDriver) {
 TEST(EfiCompress, E1000DriverFitsTheRomBudget) {
   Bytes pe = e1000Pe();
   ASSERT_EQ(pe.size(), 174'400u);
-  Bytes stream = compress(pe);
+  Bytes stream = compress(pe, EfiLevel::Fast);
   // EFI ROM header (0x1C) and PCIR (0x1C) precede the stream; images are
   // whole 512-byte sectors.
   size_t romImageSize = (0x38 + stream.size() + 511) / 512 * 512;
@@ -173,7 +173,7 @@ TEST(EfiCompress, E1000DriverFitsTheRomBudget) {
 }
 
 TEST(EfiCompress, EmptyInput) {
-  Bytes stream = compress({});
+  Bytes stream = compress({}, EfiLevel::Fast);
   EXPECT_EQ(stream.size(), kHeaderSize);
   auto decoded = decompress(stream);
   ASSERT_TRUE(bool(decoded)) << llvm::toString(decoded.takeError());
@@ -192,13 +192,13 @@ TEST(EfiCompress, SixtyFourKiBOfOneByte) {
   Bytes input(64 * 1024, 0xFF);
   expectRoundTrip(input);
   // 256-byte matches at distance 1: a few bits each.
-  EXPECT_LT(compress(input).size(), 200u);
+  EXPECT_LT(compress(input, EfiLevel::Fast).size(), 200u);
 }
 
 TEST(EfiCompress, IncompressibleDataGrowsOnlyByHeaders) {
   Bytes input = randomBytes(100'000, 12345);
   expectRoundTrip(input);
-  EXPECT_LT(compress(input).size(), input.size() + input.size() / 100);
+  EXPECT_LT(compress(input, EfiLevel::Fast).size(), input.size() + input.size() / 100);
 }
 
 TEST(EfiCompress, InputLargerThanOneMebibyte) {
@@ -522,7 +522,7 @@ Bytes smallValidStream() {
   if (pe.size() < 6144)
     pe = textLike(6144, 3);
   pe.resize(6144);
-  return compress(pe);
+  return compress(pe, EfiLevel::Fast);
 }
 
 TEST(EfiDecompress, RejectsAShortHeader) {

@@ -4,9 +4,9 @@
 
 #include "compress/efi_compress.h"
 #include "support/file_io.h"
-#include "compress/pci_rom.h"
-#include "compress/pci_rom_pack.h"
-#include "compress/pe_summary.h"
+#include "rom/pci_rom.h"
+#include "rom/pci_rom_pack.h"
+#include "rom/pe_summary.h"
 #include "tests/hostile_roms.h"
 #include "tests/test_support.h"
 

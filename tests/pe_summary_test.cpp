@@ -2,8 +2,8 @@
 #include <llvm/Support/Endian.h>
 
 #include "support/file_io.h"
-#include "compress/pci_rom.h"
-#include "compress/pe_summary.h"
+#include "rom/pci_rom.h"
+#include "rom/pe_summary.h"
 
 #include <llvm/Object/Binary.h>
 #include "tests/test_support.h"

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 #include <llvm/Support/FileSystem.h>
 
-#include "compress/budget.h"
+#include "report/budget.h"
 #include "support/file_io.h"
-#include "compress/pci_rom.h"
-#include "compress/pci_rom_repack.h"
+#include "rom/pci_rom.h"
+#include "rom/pci_rom_repack.h"
 #include "tests/test_support.h"
 
 namespace romfit {

@@ -1,3 +1,6 @@
+// ctest-labels: slow
+// Runs make and gcc on the minipxe fixture (seconds per build), hence the
+// label: `ctest -L unit` leaves it out, the full suite runs it.
 // report and diff on ROMs romfit build made from the minipxe fixture: the
 // build keeps the linked ELF and map, so rows go down to members and
 // symbols, and still add up to the file at every level.

@@ -1,3 +1,6 @@
+// ctest-labels: slow
+// Runs make and gcc on the minipxe fixture (seconds per build), hence the
+// label: `ctest -L unit` leaves it out, the full suite runs it.
 // The same inputs give the same outputs: `romfit build` on the minipxe
 // fixture into two output directories (at different depths) writes
 // byte-identical ROMs, ELF files, archives, prune.json and build.ninja, and

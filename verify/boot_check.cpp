@@ -20,7 +20,6 @@ namespace romfit::verify {
 
 using support::ChildProcess;
 using support::GrowingFile;
-using support::readWholeFile;
 using support::ScratchDirectory;
 
 using Clock = std::chrono::steady_clock;
@@ -351,7 +350,8 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const LocatedFirmware &firmwa
   process->stop();
   if (serial.refresh())
     result.console = cleanConsoleText(serial.text());
-  result.qemuStderr = withoutSerconWarning(readWholeFile(files.qemuStderr));
+  qemuStderr.refresh();
+  result.qemuStderr = withoutSerconWarning(qemuStderr.text());
   return result;
 }
 
@@ -417,15 +417,17 @@ llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools
     auto result = bootOnce(useKvm ? *located : emulated, setup, *validated);
     if (!result)
       return result.takeError();
-    if (result->outcome == BootOutcome::AcceleratorFailed && automatic) {
+    if (useKvm && automatic && !result->passed()) {
       // A KVM that passed the probe can still fail a real boot (nested or
-      // sandboxed hosts); that says nothing about the ROM, so boot it again
-      // under TCG.
-      kvmFailedDuringBoot = true;
+      // sandboxed hosts) and that says nothing about the ROM; a failure is
+      // only reported once TCG, which needs nothing of the host, confirms it.
+      bool kvmBroke = result->outcome == BootOutcome::AcceleratorFailed;
+      kvmFailedDuringBoot = kvmFailedDuringBoot || kvmBroke;
       result = bootOnce(emulated, setup, *validated);
       if (!result)
         return result.takeError();
-      result->outcomeDetail += " (under TCG: KVM failed during the boot)";
+      result->outcomeDetail += kvmBroke ? " (under TCG: KVM failed during the boot)"
+                                        : " (confirmed under TCG)";
     }
     results.push_back(std::move(*result));
   }

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <llvm/ADT/STLExtras.h>
 
-#include "compress/pci_rom.h"
+#include "rom/pci_rom.h"
 #include "support/error.h"
 #include "support/file_io.h"
 

@@ -12,7 +12,7 @@
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/Support/Error.h>
 
-#include "compress/pe_summary.h"
+#include "rom/pe_summary.h"
 
 namespace romfit::pci {
 

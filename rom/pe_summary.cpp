@@ -1,4 +1,4 @@
-#include "compress/pe_summary.h"
+#include "rom/pe_summary.h"
 
 #include <algorithm>
 #include <optional>

@@ -1,9 +1,9 @@
-#include "compress/pci_rom_repack.h"
+#include "rom/pci_rom_repack.h"
 
 #include <fmt/format.h>
 
 #include "support/error.h"
-#include "compress/pci_rom_pack.h"
+#include "rom/pci_rom_pack.h"
 
 namespace romfit::pci {
 

@@ -1,6 +1,6 @@
-#include "compress/budget.h"
+#include "support/byte_sizes.h"
 
-#include <llvm/ADT/StringExtras.h>
+#include <fmt/format.h>
 
 #include "support/error.h"
 
@@ -30,22 +30,6 @@ llvm::Expected<uint64_t> parseByteSize(llvm::StringRef text) {
   return value * multiplier;
 }
 
-uint64_t nextPowerOfTwo(uint64_t value) {
-  uint64_t power = 1;
-  while (power < value)
-    power <<= 1;
-  return power;
-}
-
-BudgetLine measureAgainstBudget(uint64_t size, uint64_t budget) {
-  BudgetLine line;
-  line.size = size;
-  line.budget = budget;
-  line.barSize = nextPowerOfTwo(size);
-  line.headroom = int64_t(budget) - int64_t(size);
-  return line;
-}
-
 std::string withThousands(uint64_t value) {
   std::string digits = std::to_string(value);
   std::string out;
@@ -55,6 +39,14 @@ std::string withThousands(uint64_t value) {
     out += digits[i];
   }
   return out;
+}
+
+std::string humanBytes(uint64_t bytes) {
+  if (bytes < 1024)
+    return fmt::format("{} B", bytes);
+  if (bytes < 1024 * 1024)
+    return fmt::format("{:.1f} KiB", double(bytes) / 1024);
+  return fmt::format("{:.2f} MiB", double(bytes) / (1024.0 * 1024));
 }
 
 } // namespace romfit

@@ -10,7 +10,7 @@
 #include <llvm/Support/Error.h>
 
 #include "compress/efi_compress.h"
-#include "compress/pci_rom.h"
+#include "rom/pci_rom.h"
 
 namespace romfit::pci {
 

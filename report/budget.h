@@ -5,15 +5,11 @@
 #include <cstdint>
 #include <string>
 
-#include <llvm/ADT/StringRef.h>
-#include <llvm/Support/Error.h>
+#include "support/byte_sizes.h"
 
 namespace romfit {
 
 inline constexpr uint64_t kDefaultBudget = 256 * 1024;
-
-// "262144", "256KiB", "256K", "0x40000", "1MiB", "1M".
-llvm::Expected<uint64_t> parseByteSize(llvm::StringRef text);
 
 struct BudgetLine {
   uint64_t size = 0;
@@ -26,8 +22,5 @@ struct BudgetLine {
 
 BudgetLine measureAgainstBudget(uint64_t size, uint64_t budget);
 uint64_t nextPowerOfTwo(uint64_t value);
-
-// "262,144" — exact bytes are what firmware people compare.
-std::string withThousands(uint64_t value);
 
 } // namespace romfit

@@ -1,8 +1,8 @@
-#include "compress/pci_rom_pack.h"
+#include "rom/pci_rom_pack.h"
 
 #include "compress/efi_compress.h"
 #include "support/error.h"
-#include "compress/pe_summary.h"
+#include "rom/pe_summary.h"
 
 namespace romfit::pci {
 

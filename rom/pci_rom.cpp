@@ -1,4 +1,4 @@
-#include "compress/pci_rom.h"
+#include "rom/pci_rom.h"
 
 #include <algorithm>
 
