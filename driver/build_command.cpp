@@ -51,8 +51,9 @@ uint64_t fileSize(const std::string &path) {
 
 llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules::RomBuild &rom,
                               uint64_t budget) {
-  std::string prunedPath = rules::prunedRomPath(graph, rom);
-  std::string unprunedPath = rules::unprunedRomPath(graph, rom);
+  rules::BuildLayout layout = rules::layoutOf(graph);
+  std::string prunedPath = layout.prunedRom(rom.romId);
+  std::string unprunedPath = layout.unprunedRom(rom.romId);
   auto pruned = imageLengths(prunedPath);
   if (!pruned)
     return pruned.takeError();
@@ -67,10 +68,12 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
     row.unpruned = (*unpruned)[i];
     row.pruned = (*pruned)[i];
     if (image.kind.efi) {
-      std::string dir = rules::imageDir(graph, rom, image.kind);
-      row.unprunedRaw = fileSize(dir + "/unpruned.efidrv");
-      row.prunedRaw = fileSize(dir + "/pruned.efidrv");
-      auto record = rules::readPruneRecord(dir + "/prune.json");
+      auto file = [&](rules::ImageFile which) {
+        return layout.imageFile(rom.romId, image.kind.name, which);
+      };
+      row.unprunedRaw = fileSize(file(rules::ImageFile::UnprunedDriver));
+      row.prunedRaw = fileSize(file(rules::ImageFile::PrunedDriver));
+      auto record = rules::readPruneRecord(file(rules::ImageFile::PruneRecord));
       if (!record)
         return record.takeError();
       row.membersBefore = record->membersBefore;
@@ -149,7 +152,7 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
 
   int status = kExitOk;
   for (const rules::RomBuild &rom : graph.roms) {
-    std::string romPath = rules::prunedRomPath(graph, rom);
+    std::string romPath = rules::layoutOf(graph).prunedRom(rom.romId);
     auto plan = verify::planRomVerification(romPath);
     if (!plan)
       return plan.takeError();
@@ -170,7 +173,7 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
     fmt::print("verify {} ({}, depth {}):\n{}", rom.romId, request.nicModel,
                verify::depthName(request.depth).str(), verify::verificationText(*verification));
     fmt::print("  {}\n", verify::verificationSummary(*verification));
-    std::string failedPath = rules::failedRomPath(graph, rom);
+    std::string failedPath = rules::layoutOf(graph).failedRom(rom.romId);
     if (verification->passed()) {
       llvm::sys::fs::remove(failedPath);  // an earlier build's failure is history now
     } else if (verification->anyFailed()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <llvm/Support/FileSystem.h>
@@ -13,6 +14,7 @@
 #include "rom/pci_rom.h"
 #include "report/byte_costs.h"
 #include "report/legacy_attribution.h"
+#include "rules/build_layout.h"
 #include "report/pe_attribution.h"
 
 namespace romfit::report {
@@ -34,20 +36,22 @@ llvm::Expected<LinkDetail> readLinkDetail(const std::string &elfPath, const std:
 llvm::Expected<std::optional<LinkDetail>> findLinkDetail(llvm::StringRef romPath,
                                                         const std::string &imageName,
                                                         llvm::ArrayRef<uint8_t> pe) {
-  llvm::StringRef fileName = llvm::sys::path::filename(romPath);
-  llvm::SmallString<256> dir = llvm::sys::path::parent_path(romPath);
-  llvm::sys::path::append(dir, fileName.split('.').first,
-                          "efi-" + llvm::StringRef(imageName).drop_front(4));
-  for (const char *stem : {"pruned", "unpruned"}) {
-    std::string base = (dir + "/" + stem).str();
-    if (!llvm::sys::fs::exists(base + ".efidrv"))
+  auto [outDir, romId] = rules::BuildLayout::locateRom(romPath);
+  rules::BuildLayout layout(outDir);
+  using rules::ImageFile;
+  for (auto [driver, elf, map] :
+       {std::tuple{ImageFile::PrunedDriver, ImageFile::PrunedElf, ImageFile::PrunedMap},
+        std::tuple{ImageFile::UnprunedDriver, ImageFile::UnprunedElf, ImageFile::UnprunedMap}}) {
+    std::string driverPath = layout.imageFile(romId, imageName, driver);
+    if (!llvm::sys::fs::exists(driverPath))
       continue;
-    auto efidrv = readFileBytes(base + ".efidrv");
+    auto efidrv = readFileBytes(driverPath);
     if (!efidrv)
       return efidrv.takeError();
     if (llvm::ArrayRef<uint8_t>(*efidrv) != pe)
       continue;
-    return readLinkDetail(base + ".elf", base + ".map");
+    return readLinkDetail(layout.imageFile(romId, imageName, elf),
+                          layout.imageFile(romId, imageName, map));
   }
   return std::nullopt;
 }
@@ -156,11 +160,12 @@ llvm::Expected<SizeNode> attributeEfiImage(llvm::StringRef romPath, llvm::ArrayR
 // The legacy image's linked ELF and map: iPXE keeps bin/ID.rom.tmp and its
 // map beside bin/ID.rom; romfit build copies them to OUTDIR/ID/legacy/.
 llvm::Expected<std::optional<LinkDetail>> findLegacyLinkDetail(llvm::StringRef romPath) {
-  llvm::SmallString<256> copied = llvm::sys::path::parent_path(romPath);
-  llvm::sys::path::append(copied, llvm::sys::path::filename(romPath).split('.').first, "legacy");
+  auto [outDir, romId] = rules::BuildLayout::locateRom(romPath);
+  rules::BuildLayout layout(outDir);
   for (const auto &[elf, map] :
        {std::pair{(romPath + ".tmp").str(), (romPath + ".tmp.map").str()},
-        std::pair{(copied + "/linked.elf").str(), (copied + "/linked.map").str()}})
+        std::pair{layout.imageFile(romId, "legacy", rules::ImageFile::LinkedElf),
+                  layout.imageFile(romId, "legacy", rules::ImageFile::LinkedMap)}})
     if (llvm::sys::fs::exists(elf) && llvm::sys::fs::exists(map))
       return readLinkDetail(elf, map);
   return std::nullopt;

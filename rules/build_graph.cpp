@@ -1,6 +1,7 @@
 #include "rules/build_graph.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
@@ -16,31 +17,11 @@ namespace {
 
 // build.ninja names OUTDIR's files relative to OUTDIR, where ninja runs, so
 // the same inputs give the same build.ninja whatever OUTDIR is called.
-std::string relativeImageDir(const RomBuild &rom, const ImageKind &kind) {
-  std::string name = kind.name;
-  std::replace(name.begin(), name.end(), ':', '-');
-  return rom.romId + "/" + name;
-}
-std::string relativePrunedRom(const RomBuild &rom) { return rom.romId + ".rom"; }
-std::string relativeUnprunedRom(const RomBuild &rom) { return rom.romId + ".unpruned.rom"; }
+const BuildLayout kRelative;
 
 } // namespace
 
-std::string imageDir(const BuildGraphInputs &inputs, const RomBuild &rom, const ImageKind &kind) {
-  return inputs.outDir + "/" + relativeImageDir(rom, kind);
-}
-
-std::string prunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom) {
-  return inputs.outDir + "/" + relativePrunedRom(rom);
-}
-
-std::string failedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom) {
-  return inputs.outDir + "/" + rom.romId + ".failed.rom";
-}
-
-std::string unprunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom) {
-  return inputs.outDir + "/" + relativeUnprunedRom(rom);
-}
+BuildLayout layoutOf(const BuildGraphInputs &inputs) { return BuildLayout(inputs.outDir); }
 
 namespace {
 
@@ -94,23 +75,29 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
         // and map iPXE leaves beside it; the next make may replace them.
         std::string elf = legacy + ".tmp", map = legacy + ".tmp.map";
         if (llvm::sys::fs::exists(elf) && llvm::sys::fs::exists(map)) {
-          std::string dir = relativeImageDir(rom, image.kind);
-          ninja.build({{dir + "/linked.elf", dir + "/linked.map"},
+          std::string linkedElf = kRelative.imageFile(rom.romId, image.kind.name, ImageFile::LinkedElf);
+          std::string linkedMap = kRelative.imageFile(rom.romId, image.kind.name, ImageFile::LinkedMap);
+          ninja.build({{linkedElf, linkedMap},
                        "run",
                        {elf, map},
                        {},
-                       {{"cmd", joinCommand({"cp", elf, dir + "/linked.elf"}) + " && " +
-                                    joinCommand({"cp", map, dir + "/linked.map"})},
+                       {{"cmd", joinCommand({"cp", elf, linkedElf}) + " && " +
+                                    joinCommand({"cp", map, linkedMap})},
                         {"desc", "COPY " + image.kind.target(rom.romId) + ".tmp"}}});
-          defaults.push_back(dir + "/linked.elf");
+          defaults.push_back(linkedElf);
         }
         continue;
       }
       const LinkRecipe &recipe = image.recipe;
       if (recipe.convert.empty())
         return makeError("make printed no elf2efi conversion for {}", recipe.target);
-      std::string dir = relativeImageDir(rom, image.kind);
+      std::string dir = kRelative.imageDir(rom.romId, image.kind.name);
       std::string inDir = dir + "/";
+      auto file = [&](ImageFile which) {
+        return kRelative.imageFile(rom.romId, image.kind.name, which);
+      };
+      std::string stubSource = file(ImageFile::StubSource), stubObject = file(ImageFile::StubObject);
+      std::string prunedArchive = file(ImageFile::PrunedArchive);
       std::string archive = image.kind.archive();
       std::string archiveFile = sourcePath(inputs, archive);
       std::string versionObject = sourcePath(inputs, image.kind.versionObject(rom.romId));
@@ -128,52 +115,52 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
       prune.insert(prune.end(), recipe.link.begin(), recipe.link.end());
       std::vector<std::string> pruneInputs = linkInputs;
       pruneInputs.insert(pruneInputs.end(), inputs.ruleFiles.begin(), inputs.ruleFiles.end());
-      ninja.build({{dir + "/stub.c", dir + "/pruned.a", dir + "/prune.json"},
+      ninja.build({{stubSource, prunedArchive, file(ImageFile::PruneRecord)},
                    "run",
                    pruneInputs,
                    {inputs.romfit},
                    {{"cmd", joinCommand(prune)}, {"desc", "PRUNE " + recipe.target}}});
 
-      auto stubCompile = stubCompileCommand(recipe.versionCompile, dir + "/stub.c", dir + "/stub.o");
+      auto stubCompile = stubCompileCommand(recipe.versionCompile, stubSource, stubObject);
       if (!stubCompile)
         return stubCompile.takeError();
       // The stub's debug information would name OUTDIR, and no link keeps it.
       stubCompile->push_back("-g0");
-      ninja.build({{dir + "/stub.o"}, "run", {dir + "/stub.c"}, {},
+      ninja.build({{stubObject}, "run", {stubSource}, {},
                    {{"cmd", inSource(inputs, *stubCompile, inDir)},
                     {"desc", "STUB " + recipe.target}}});
 
-      auto prunedLink = prunedLinkCommand(recipe.link, archive, {dir + "/stub.o", dir + "/pruned.a"},
-                                          dir + "/pruned.elf", dir + "/pruned.map");
+      auto prunedLink = prunedLinkCommand(recipe.link, archive, {stubObject, prunedArchive},
+                                          file(ImageFile::PrunedElf), file(ImageFile::PrunedMap));
       if (!prunedLink)
         return prunedLink.takeError();
-      std::vector<std::string> prunedLinkInputs{versionObject, dir + "/stub.o", dir + "/pruned.a"};
+      std::vector<std::string> prunedLinkInputs{versionObject, stubObject, prunedArchive};
       if (!script.empty())
         prunedLinkInputs.push_back(script);
-      ninja.build({{dir + "/pruned.elf", dir + "/pruned.map"}, "run", prunedLinkInputs, {},
+      ninja.build({{file(ImageFile::PrunedElf), file(ImageFile::PrunedMap)}, "run", prunedLinkInputs, {},
                    {{"cmd", inSource(inputs, *prunedLink, inDir)},
                     {"desc", "LD pruned " + recipe.target}}});
-      ninja.build({{dir + "/unpruned.elf", dir + "/unpruned.map"}, "run", linkInputs, {},
-                   {{"cmd", inSource(inputs, linkWithOutputs(recipe.link, dir + "/unpruned.elf",
-                                                             dir + "/unpruned.map"),
+      ninja.build({{file(ImageFile::UnprunedElf), file(ImageFile::UnprunedMap)}, "run", linkInputs, {},
+                   {{"cmd", inSource(inputs, linkWithOutputs(recipe.link, file(ImageFile::UnprunedElf),
+                                                             file(ImageFile::UnprunedMap)),
                                            inDir)},
                     {"desc", "LD unpruned " + recipe.target}}});
-      for (const char *variant : {"pruned", "unpruned"}) {
-        std::string elf = dir + "/" + variant + ".elf";
-        std::string efidrv = dir + "/" + variant + ".efidrv";
-        ninja.build({{efidrv}, "run", {elf}, {converter},
-                     {{"cmd", inSource(inputs, converted(recipe.convert, elf, efidrv), inDir)},
+      for (auto [variant, elf, efidrv] :
+           {std::tuple{"pruned", ImageFile::PrunedElf, ImageFile::PrunedDriver},
+            std::tuple{"unpruned", ImageFile::UnprunedElf, ImageFile::UnprunedDriver}})
+        ninja.build({{file(efidrv)}, "run", {file(elf)}, {converter},
+                     {{"cmd", inSource(inputs, converted(recipe.convert, file(elf), file(efidrv)),
+                                       inDir)},
                       {"desc", std::string("ELF2EFI ") + variant + " " + recipe.target}}});
-      }
-      prunedImages.push_back(dir + "/pruned.efidrv");
-      unprunedImages.push_back(dir + "/unpruned.efidrv");
+      prunedImages.push_back(file(ImageFile::PrunedDriver));
+      unprunedImages.push_back(file(ImageFile::UnprunedDriver));
     }
 
     // The budget is checked by romfit build after ninja, so the unpruned ROM
     // (over budget by design) is still built for comparison.
     for (const auto &[output, images] :
-         {std::pair{relativePrunedRom(rom), prunedImages},
-          std::pair{relativeUnprunedRom(rom), unprunedImages}}) {
+         {std::pair{kRelative.prunedRom(rom.romId), prunedImages},
+          std::pair{kRelative.unprunedRom(rom.romId), unprunedImages}}) {
       Argv pack{inputs.romfit, "pack", "-o", output, "--budget", "16MiB", "--level",
                 efi::levelName(inputs.compressionLevel).str()};
       for (size_t i = 0; i < rom.images.size(); ++i) {

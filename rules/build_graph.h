@@ -9,6 +9,7 @@
 
 #include <llvm/Support/Error.h>
 
+#include "rules/build_layout.h"
 #include "rules/ipxe_targets.h"
 #include "rules/link_recipe.h"
 #include "compress/efi_compress.h"
@@ -35,12 +36,8 @@ struct BuildGraphInputs {
   std::vector<RomBuild> roms;
 };
 
-// Where things land under OUTDIR.
-std::string imageDir(const BuildGraphInputs &inputs, const RomBuild &rom, const ImageKind &kind);
-std::string prunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom);
-std::string unprunedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom);
-// Where a ROM that failed its boot proof is kept, out of the packagers' way.
-std::string failedRomPath(const BuildGraphInputs &inputs, const RomBuild &rom);
+// Where things land under this build's OUTDIR.
+BuildLayout layoutOf(const BuildGraphInputs &inputs);
 
 llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs);
 

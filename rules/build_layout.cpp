@@ -1,0 +1,62 @@
+#include "rules/build_layout.h"
+
+#include <algorithm>
+
+#include <llvm/Support/Path.h>
+
+namespace romfit::rules {
+
+llvm::StringRef imageFileName(ImageFile file) {
+  switch (file) {
+  case ImageFile::PruneRecord: return "prune.json";
+  case ImageFile::StubSource: return "stub.c";
+  case ImageFile::StubObject: return "stub.o";
+  case ImageFile::PrunedArchive: return "pruned.a";
+  case ImageFile::PrunedElf: return "pruned.elf";
+  case ImageFile::PrunedMap: return "pruned.map";
+  case ImageFile::PrunedDriver: return "pruned.efidrv";
+  case ImageFile::UnprunedElf: return "unpruned.elf";
+  case ImageFile::UnprunedMap: return "unpruned.map";
+  case ImageFile::UnprunedDriver: return "unpruned.efidrv";
+  case ImageFile::LinkedElf: return "linked.elf";
+  case ImageFile::LinkedMap: return "linked.map";
+  }
+  return "";
+}
+
+std::string BuildLayout::path(const std::string &relative) const {
+  return outDir_.empty() ? relative : outDir_ + "/" + relative;
+}
+
+std::string BuildLayout::buildNinja() const { return path("build.ninja"); }
+
+std::string BuildLayout::prunedRom(llvm::StringRef romId) const {
+  return path(romId.str() + ".rom");
+}
+
+std::string BuildLayout::unprunedRom(llvm::StringRef romId) const {
+  return path(romId.str() + ".unpruned.rom");
+}
+
+std::string BuildLayout::failedRom(llvm::StringRef romId) const {
+  return path(romId.str() + ".failed.rom");
+}
+
+std::string BuildLayout::imageDir(llvm::StringRef romId, llvm::StringRef imageKind) const {
+  // A colon would need escaping in build.ninja and is awkward in a shell.
+  std::string name = imageKind.str();
+  std::replace(name.begin(), name.end(), ':', '-');
+  return path(romId.str() + "/" + name);
+}
+
+std::string BuildLayout::imageFile(llvm::StringRef romId, llvm::StringRef imageKind,
+                                   ImageFile file) const {
+  return imageDir(romId, imageKind) + "/" + imageFileName(file).str();
+}
+
+BuildLayout::RomInLayout BuildLayout::locateRom(llvm::StringRef romPath) {
+  return {llvm::sys::path::parent_path(romPath).str(),
+          llvm::sys::path::filename(romPath).split('.').first.str()};
+}
+
+} // namespace romfit::rules

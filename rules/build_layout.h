@@ -1,0 +1,60 @@
+#pragma once
+// Every path of a romfit build's OUTDIR in one place. The build graph names
+// them (relative to OUTDIR, where ninja runs), the build command and the
+// report read them, the tests look at them:
+//   OUTDIR/build.ninja
+//   OUTDIR/ID.rom, ID.unpruned.rom, ID.failed.rom (a ROM that failed its proof)
+//   OUTDIR/ID/efi-ARCH/  prune.json stub.c stub.o pruned.a
+//                        pruned.{elf,map,efidrv} unpruned.{elf,map,efidrv}
+//   OUTDIR/ID/legacy/    linked.{elf,map} (iPXE's own link, copied for the report)
+#include <optional>
+#include <string>
+
+#include <llvm/ADT/StringRef.h>
+
+namespace romfit::rules {
+
+enum class ImageFile {
+  PruneRecord,
+  StubSource,
+  StubObject,
+  PrunedArchive,
+  PrunedElf,
+  PrunedMap,
+  PrunedDriver,
+  UnprunedElf,
+  UnprunedMap,
+  UnprunedDriver,
+  LinkedElf,  // legacy images
+  LinkedMap,
+};
+llvm::StringRef imageFileName(ImageFile file);  // "prune.json", ...
+
+class BuildLayout {
+public:
+  // Paths under `outDir`; with none, relative to OUTDIR as build.ninja names them.
+  explicit BuildLayout(std::string outDir = "") : outDir_(std::move(outDir)) {}
+
+  const std::string &outDir() const { return outDir_; }
+  std::string buildNinja() const;
+  std::string prunedRom(llvm::StringRef romId) const;
+  std::string unprunedRom(llvm::StringRef romId) const;
+  std::string failedRom(llvm::StringRef romId) const;
+  // imageKind as --image names it: "legacy", "efi:x86_64", ...
+  std::string imageDir(llvm::StringRef romId, llvm::StringRef imageKind) const;
+  std::string imageFile(llvm::StringRef romId, llvm::StringRef imageKind, ImageFile file) const;
+
+  // The layout a ROM file of some OUTDIR belongs to, and its ROM ID, from its
+  // name (ID.rom, ID.unpruned.rom or ID.failed.rom).
+  struct RomInLayout {
+    std::string outDir;
+    std::string romId;
+  };
+  static RomInLayout locateRom(llvm::StringRef romPath);
+
+private:
+  std::string path(const std::string &relative) const;
+  std::string outDir_;
+};
+
+} // namespace romfit::rules

@@ -1,0 +1,53 @@
+// OUTDIR's layout: the names build.ninja, romfit build and the report share.
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "rules/build_layout.h"
+
+namespace romfit::rules {
+namespace {
+
+TEST(BuildLayout, EveryPathOfOutdir) {
+  BuildLayout layout("/out");
+  EXPECT_EQ(layout.buildNinja(), "/out/build.ninja");
+  EXPECT_EQ(layout.prunedRom("8086100e"), "/out/8086100e.rom");
+  EXPECT_EQ(layout.unprunedRom("8086100e"), "/out/8086100e.unpruned.rom");
+  EXPECT_EQ(layout.failedRom("8086100e"), "/out/8086100e.failed.rom");
+  EXPECT_EQ(layout.imageDir("8086100e", "efi:x86_64"), "/out/8086100e/efi-x86_64");
+  EXPECT_EQ(layout.imageFile("8086100e", "efi:i386", ImageFile::PruneRecord),
+            "/out/8086100e/efi-i386/prune.json");
+  EXPECT_EQ(layout.imageFile("8086100e", "legacy", ImageFile::LinkedMap),
+            "/out/8086100e/legacy/linked.map");
+}
+
+// build.ninja names OUTDIR's files relative to it.
+TEST(BuildLayout, WithoutAnOutdirPathsAreRelative) {
+  BuildLayout relative;
+  EXPECT_EQ(relative.prunedRom("10ec8139"), "10ec8139.rom");
+  EXPECT_EQ(relative.imageFile("10ec8139", "efi:arm64", ImageFile::PrunedDriver),
+            "10ec8139/efi-arm64/pruned.efidrv");
+}
+
+TEST(BuildLayout, AnyOfARomsNamesLeadsBackToItsLayout) {
+  for (const char *rom : {"/o/8086100e.rom", "/o/8086100e.unpruned.rom", "/o/8086100e.failed.rom"}) {
+    BuildLayout::RomInLayout found = BuildLayout::locateRom(rom);
+    EXPECT_EQ(found.outDir, "/o") << rom;
+    EXPECT_EQ(found.romId, "8086100e") << rom;
+  }
+  BuildLayout::RomInLayout bare = BuildLayout::locateRom("8086100e.rom");
+  EXPECT_EQ(BuildLayout(bare.outDir).imageDir(bare.romId, "legacy"), "8086100e/legacy");
+}
+
+TEST(BuildLayout, EachImageFileHasItsOwnName) {
+  std::set<std::string> names;
+  for (ImageFile file :
+       {ImageFile::PruneRecord, ImageFile::StubSource, ImageFile::StubObject,
+        ImageFile::PrunedArchive, ImageFile::PrunedElf, ImageFile::PrunedMap,
+        ImageFile::PrunedDriver, ImageFile::UnprunedElf, ImageFile::UnprunedMap,
+        ImageFile::UnprunedDriver, ImageFile::LinkedElf, ImageFile::LinkedMap})
+    EXPECT_TRUE(names.insert(imageFileName(file).str()).second) << imageFileName(file).str();
+}
+
+} // namespace
+} // namespace romfit::rules
