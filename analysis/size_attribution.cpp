@@ -104,4 +104,30 @@ GarbageReport findGarbage(const LinkGraph &graph, const Liveness &linker,
   return report;
 }
 
+FreedByCuts freedByCuts(const LinkGraph &graph, const GarbageReport &withCuts,
+                        const GarbageReport &withoutCuts) {
+  std::map<int32_t, const MemberGarbage *> before;
+  for (const MemberGarbage &member : withoutCuts.members)
+    before[member.object] = &member;
+  FreedByCuts freed;
+  for (const MemberGarbage &member : withCuts.members) {
+    auto found = before.find(member.object);
+    FreedMember entry{&member, 0, {}};
+    for (NodeId node : member.deadSections)
+      if (found == before.end() || !llvm::is_contained(found->second->deadSections, node)) {
+        entry.sections.push_back(node);
+        entry.bytes += graph.nodes[node].size;
+      }
+    bool newlyEntirelyDead =
+        member.entirelyDead && (found == before.end() || !found->second->entirelyDead);
+    if (entry.bytes > 0 || newlyEntirelyDead) {
+      freed.bytes += entry.bytes;
+      freed.members.push_back(std::move(entry));
+    }
+  }
+  std::stable_sort(freed.members.begin(), freed.members.end(),
+                   [](const FreedMember &a, const FreedMember &b) { return a.bytes > b.bytes; });
+  return freed;
+}
+
 } // namespace romfit::analysis

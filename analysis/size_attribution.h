@@ -42,4 +42,18 @@ struct GarbageReport {
 GarbageReport findGarbage(const LinkGraph &graph, const Liveness &linker,
                           const Liveness &reachable);
 
+// What cuts free: the sections of each member that are garbage with the cuts
+// and were not without them, and members that become entirely dead.
+struct FreedMember {
+  const MemberGarbage *member = nullptr;  // in the report with the cuts
+  uint64_t bytes = 0;
+  std::vector<NodeId> sections;
+};
+struct FreedByCuts {
+  std::vector<FreedMember> members;  // largest first, ties in the report's order
+  uint64_t bytes = 0;
+};
+FreedByCuts freedByCuts(const LinkGraph &graph, const GarbageReport &withCuts,
+                        const GarbageReport &withoutCuts);
+
 } // namespace romfit::analysis

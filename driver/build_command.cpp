@@ -12,6 +12,7 @@
 #include "driver/proof_options.h"
 #include "driver/rom_report.h"
 #include "report/budget_check.h"
+#include "report/build_summary.h"
 #include "report/rom_attribution.h"
 #include "verify/rom_verification.h"
 #include "verify/verification_report.h"
@@ -22,91 +23,13 @@
 namespace romfit::driver {
 namespace {
 
-struct ImageSizes {
-  std::string name;
-  uint64_t unpruned = 0, pruned = 0;  // bytes in the ROM
-  uint64_t unprunedRaw = 0, prunedRaw = 0;
-  int64_t membersBefore = -1, membersAfter = -1;
-  std::string removed;  // what the rules removed, largest first
-};
-
-llvm::Expected<std::vector<uint64_t>> imageLengths(const std::string &path) {
-  auto bytes = readFileBytes(path);
-  if (!bytes)
-    return bytes.takeError();
-  auto rom = pci::parse(*bytes);
-  if (!rom)
-    return withContext(rom.takeError(), path);
-  std::vector<uint64_t> lengths;
-  for (const pci::Image &image : rom->images)
-    lengths.push_back(image.length);
-  return lengths;
-}
-
-uint64_t fileSize(const std::string &path) {
-  uint64_t size = 0;
-  llvm::sys::fs::file_size(path, size);
-  return size;
-}
-
 llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules::RomBuild &rom,
                               uint64_t budget) {
-  rules::BuildLayout layout = rules::layoutOf(graph);
-  std::string prunedPath = layout.prunedRom(rom.romId);
-  std::string unprunedPath = layout.unprunedRom(rom.romId);
-  auto pruned = imageLengths(prunedPath);
-  if (!pruned)
-    return pruned.takeError();
-  auto unpruned = imageLengths(unprunedPath);
-  if (!unpruned)
-    return unpruned.takeError();
-  std::vector<ImageSizes> rows;
-  for (size_t i = 0; i < rom.images.size() && i < pruned->size() && i < unpruned->size(); ++i) {
-    const rules::ImageBuild &image = rom.images[i];
-    ImageSizes row;
-    row.name = image.kind.name;
-    row.unpruned = (*unpruned)[i];
-    row.pruned = (*pruned)[i];
-    if (image.kind.efi) {
-      auto file = [&](rules::ImageFile which) {
-        return layout.imageFile(rom.romId, image.kind.name, which);
-      };
-      row.unprunedRaw = fileSize(file(rules::ImageFile::UnprunedDriver));
-      row.prunedRaw = fileSize(file(rules::ImageFile::PrunedDriver));
-      auto record = rules::readPruneRecord(file(rules::ImageFile::PruneRecord));
-      if (!record)
-        return record.takeError();
-      row.membersBefore = record->membersBefore;
-      row.membersAfter = record->membersAfter;
-      row.removed = rules::removedSummary(*record);
-    }
-    rows.push_back(row);
-  }
-  BudgetLine before = measureAgainstBudget(fileSize(unprunedPath), budget);
-  BudgetLine after = measureAgainstBudget(fileSize(prunedPath), budget);
-  fmt::print("{}: {}\n", rom.romId, prunedPath);
-  fmt::print("  {:<12} {:>9} {:>12} {:>12} {:>12} {:>12}\n", "image", "members", "raw before",
-             "raw after", "ROM before", "ROM after");
-  for (const ImageSizes &row : rows) {
-    std::string members = row.membersBefore < 0
-                              ? "-"
-                              : fmt::format("{}->{}", row.membersBefore, row.membersAfter);
-    auto raw = [](uint64_t bytes) { return bytes ? withThousands(bytes) : std::string("-"); };
-    fmt::print("  {:<12} {:>9} {:>12} {:>12} {:>12} {:>12}\n", row.name, members,
-               raw(row.unprunedRaw), raw(row.prunedRaw), withThousands(row.unpruned),
-               withThousands(row.pruned));
-  }
-  auto signedBytes = [](int64_t value) {
-    return (value < 0 ? "-" : "") + withThousands(uint64_t(value < 0 ? -value : value));
-  };
-  fmt::print("  {:<12} {:>9} {:>12} {:>12} {:>12} {:>12}\n", "total", "", "", "",
-             withThousands(before.size), withThousands(after.size));
-  for (const ImageSizes &row : rows)
-    if (!row.removed.empty())
-      fmt::print("  {} rules removed {}\n", row.name, row.removed);
-  fmt::print("  budget {} B, BAR {} B, headroom {} B ({:.1f}% of budget; unpruned {:.1f}%)\n",
-             withThousands(budget), withThousands(after.barSize), signedBytes(after.headroom),
-             after.percentOfBudget(), before.percentOfBudget());
+  auto summary = report::summarizeBuiltRom(graph, rom, budget);
+  if (!summary)
+    return summary.takeError();
+  fmt::print("{}", report::builtRomTable(*summary));
+  std::string prunedPath = summary->romPath;
   // The same gate `romfit check` applies, with its message.
   auto attributed = report::attributeRom(prunedPath, budget);
   if (!attributed)

@@ -47,36 +47,7 @@ llvm::Expected<int> runGarbage(const ParsedArguments &arguments) {
   GarbageReport baseline = hasCuts ? findGarbage(graph, analysis.linker,
                                                  analysis.reachable(*withoutCuts))
                                    : GarbageReport{};
-  // What the cuts free: garbage with them that was live without them.
-  std::map<int32_t, const MemberGarbage *> before;
-  for (const MemberGarbage &member : baseline.members)
-    before[member.object] = &member;
-  struct Freed {
-    const MemberGarbage *member;
-    uint64_t bytes;
-    std::vector<NodeId> sections;
-  };
-  std::vector<Freed> freed;
-  uint64_t freedBytes = 0;
-  if (hasCuts) {
-    for (const MemberGarbage &member : report.members) {
-      auto found = before.find(member.object);
-      Freed entry{&member, 0, {}};
-      for (NodeId node : member.deadSections)
-        if (found == before.end() || !llvm::is_contained(found->second->deadSections, node)) {
-          entry.sections.push_back(node);
-          entry.bytes += graph.nodes[node].size;
-        }
-      bool newlyEntirelyDead =
-          member.entirelyDead && (found == before.end() || !found->second->entirelyDead);
-      if (entry.bytes > 0 || newlyEntirelyDead) {
-        freedBytes += entry.bytes;
-        freed.push_back(std::move(entry));
-      }
-    }
-    std::stable_sort(freed.begin(), freed.end(),
-                     [](const Freed &a, const Freed &b) { return a.bytes > b.bytes; });
-  }
+  FreedByCuts freed = hasCuts ? freedByCuts(graph, report, baseline) : FreedByCuts{};
 
   size_t shown = std::min(report.members.size(), *limit);
   if (arguments.has("--json")) {
@@ -91,10 +62,10 @@ llvm::Expected<int> runGarbage(const ParsedArguments &arguments) {
       llvm::json::Array cuts, freedMembers;
       for (const Cut &cut : withCuts->cuts)
         cuts.push_back(cut.text);
-      for (const Freed &entry : freed)
+      for (const FreedMember &entry : freed.members)
         freedMembers.push_back(memberJson(graph, *entry.member, entry.bytes, entry.sections));
       result["cuts"] = std::move(cuts);
-      result["freedBytes"] = int64_t(freedBytes);
+      result["freedBytes"] = int64_t(freed.bytes);
       result["freed"] = std::move(freedMembers);
     }
     printJson(std::move(result));
@@ -112,15 +83,15 @@ llvm::Expected<int> runGarbage(const ParsedArguments &arguments) {
   fmt::print("{:>10} {:>10}  total: {} of {} kept bytes can never run\n", report.deadBytes,
              report.keptBytes, humanBytes(report.deadBytes), humanBytes(report.keptBytes));
   if (hasCuts) {
-    fmt::print("\nfreed by the cuts ({}):\n", humanBytes(freedBytes));
-    for (const Freed &entry : freed) {
+    fmt::print("\nfreed by the cuts ({}):\n", humanBytes(freed.bytes));
+    for (const FreedMember &entry : freed.members) {
       fmt::print("{:>10}  {}{}\n", entry.bytes,
                  graph.link->objects[entry.member->object].displayName,
                  entry.member->entirelyDead ? "  (entirely dead)" : "");
       for (NodeId node : entry.sections)
         fmt::print("{:>10}    {}\n", graph.nodes[node].size, graph.nodes[node].name.str());
     }
-    fmt::print("{:>10}  total freed by the cuts\n", freedBytes);
+    fmt::print("{:>10}  total freed by the cuts\n", freed.bytes);
   }
   return kExitOk;
 }

@@ -1,0 +1,40 @@
+#pragma once
+// What romfit build says of each ROM it made: per image, the members and
+// bytes before and after the prune, the ROM against its budget, and what the
+// rules removed. Read from OUTDIR (the ROMs, the drivers and prune.json) so
+// the same summary can be made again from a finished build.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <llvm/Support/Error.h>
+
+#include "report/budget.h"
+#include "rules/build_graph.h"
+
+namespace romfit::report {
+
+struct BuiltImageSizes {
+  std::string name;                   // "legacy", "efi:x86_64", ...
+  uint64_t unpruned = 0, pruned = 0;  // bytes in the ROM
+  uint64_t unprunedRaw = 0, prunedRaw = 0;  // the driver files; 0 for legacy images
+  int64_t membersBefore = -1, membersAfter = -1;  // -1: not pruned (legacy)
+  std::string removed;  // what the rules removed, largest first
+};
+
+struct BuiltRomSummary {
+  std::string romId;
+  std::string romPath;  // the pruned ROM
+  std::vector<BuiltImageSizes> images;
+  BudgetLine before, after;  // the unpruned and the pruned ROM
+};
+
+// Errors: a ROM, driver or prune.json of the build that cannot be read.
+llvm::Expected<BuiltRomSummary> summarizeBuiltRom(const rules::BuildGraphInputs &graph,
+                                                  const rules::RomBuild &rom, uint64_t budget);
+
+// The table romfit build prints, one line per image, then the totals, what
+// the rules removed and the budget line.
+std::string builtRomTable(const BuiltRomSummary &summary);
+
+} // namespace romfit::report
