@@ -74,7 +74,7 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
         // romfit report attributes the legacy image through the linked ELF
         // and map iPXE leaves beside it; the next make may replace them.
         std::string elf = legacy + ".tmp", map = legacy + ".tmp.map";
-        if (llvm::sys::fs::exists(elf) && llvm::sys::fs::exists(map)) {
+        if (image.legacyLinkKept) {
           std::string linkedElf = kRelative.imageFile(rom.romId, image.kind.name, ImageFile::LinkedElf);
           std::string linkedMap = kRelative.imageFile(rom.romId, image.kind.name, ImageFile::LinkedMap);
           ninja.build({{linkedElf, linkedMap},

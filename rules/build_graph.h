@@ -1,7 +1,8 @@
 #pragma once
 // The build.ninja that `romfit build` writes: per ROM and EFI image, prune,
 // stub compile, pruned and unpruned links, conversion with the tree's own
-// elf2efi; per ROM, the pruned and unpruned packs. Inputs are the files make
+// elf2efi; per ROM, the pruned and unpruned packs. Computed from the inputs
+// alone: nothing here looks at the disk. Inputs are the files make
 // produced, so a second build with nothing changed runs nothing, and a
 // touched object re-runs only what depends on it.
 #include <string>
@@ -19,6 +20,9 @@ namespace romfit::rules {
 struct ImageBuild {
   ImageKind kind;
   LinkRecipe recipe;  // EFI images only; links with stable build symbols
+  // Legacy images only: iPXE left its link's ELF and map (bin/ID.rom.tmp and
+  // .tmp.map) beside the ROM, so build.ninja copies them for the report.
+  bool legacyLinkKept = false;
 };
 
 struct RomBuild {

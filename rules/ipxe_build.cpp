@@ -120,6 +120,10 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
           return recipe.takeError();
         recipe->link = withStableBuildSymbols(recipe->link, recipe->target);
         image.recipe = std::move(*recipe);
+      } else {
+        std::string legacy = graph.sourceDir + "/" + kind.target(romId);
+        image.legacyLinkKept = llvm::sys::fs::exists(legacy + ".tmp") &&
+                               llvm::sys::fs::exists(legacy + ".tmp.map");
       }
       rom.images.push_back(std::move(image));
     }

@@ -1,0 +1,118 @@
+// build.ninja from data alone: synthetic inputs, no make and no disk.
+#include <gtest/gtest.h>
+
+#include "rules/build_graph.h"
+
+namespace romfit::rules {
+namespace {
+
+BuildGraphInputs sampleInputs(bool legacyLinkKept) {
+  BuildGraphInputs inputs;
+  inputs.romfit = "/usr/bin/romfit";
+  inputs.sourceDir = "/src/ipxe/src";
+  inputs.outDir = "/out";
+  inputs.rulesPath = "auto";
+  inputs.ruleFiles = {"/share/rules/efi-downgrade-ux.rules", "/share/rules/efi-full-ux.rules"};
+  RomBuild rom;
+  rom.romId = "8086100e";
+  auto legacy = parseImageKind("legacy");
+  auto efi = parseImageKind("efi:x86_64");
+  EXPECT_TRUE(legacy && efi);
+  if (!legacy || !efi)
+    return inputs;
+  ImageBuild legacyImage{*legacy, {}, legacyLinkKept};
+  LinkRecipe recipe;
+  recipe.target = "bin-x86_64-efi/8086100e.efidrv";
+  recipe.versionCompile = {"gcc", "-DVERSION=1", "-c", "core/version.c", "-o",
+                           "bin-x86_64-efi/version.8086100e.efidrv.o"};
+  recipe.link = {"ld", "-m", "elf_x86_64", "-T", "scripts/efi.lds",
+                 "bin-x86_64-efi/version.8086100e.efidrv.o", "bin-x86_64-efi/blib.a", "-o",
+                 "bin-x86_64-efi/8086100e.efidrv.tmp", "-Map",
+                 "bin-x86_64-efi/8086100e.efidrv.tmp.map"};
+  recipe.convert = {"./util/elf2efi64", "--subsystem=11", "bin-x86_64-efi/8086100e.efidrv.tmp",
+                    "bin-x86_64-efi/8086100e.efidrv"};
+  ImageBuild efiImage{*efi, recipe, false};
+  rom.images = {legacyImage, efiImage};
+  inputs.roms.push_back(rom);
+  return inputs;
+}
+
+bool hasLine(const std::string &text, const std::string &line) {
+  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(BuildGraph, EveryStepOfAnEfiImageAndThePacks) {
+  auto graph = generateBuildGraph(sampleInputs(false));
+  ASSERT_TRUE(bool(graph)) << llvm::toString(graph.takeError());
+  const std::string &text = *graph;
+  // prune: its outputs, and every file the choice reads (the rule sets too).
+  EXPECT_TRUE(hasLine(text, "build 8086100e/efi-x86_64/stub.c 8086100e/efi-x86_64/pruned.a "
+                            "8086100e/efi-x86_64/prune.json: run "
+                            "/src/ipxe/src/bin-x86_64-efi/version.8086100e.efidrv.o "
+                            "/src/ipxe/src/bin-x86_64-efi/blib.a /src/ipxe/src/scripts/efi.lds "
+                            "/share/rules/efi-downgrade-ux.rules /share/rules/efi-full-ux.rules "
+                            "| /usr/bin/romfit"))
+      << text;
+  EXPECT_NE(text.find("/usr/bin/romfit prune --rules auto --out-dir 8086100e/efi-x86_64 -C "
+                      "/src/ipxe/src -- ld -m elf_x86_64"),
+            std::string::npos)
+      << text;
+  EXPECT_TRUE(hasLine(text, "build 8086100e/efi-x86_64/stub.o: run 8086100e/efi-x86_64/stub.c"))
+      << text;
+  EXPECT_NE(text.find("build 8086100e/efi-x86_64/pruned.elf 8086100e/efi-x86_64/pruned.map: run "
+                      "/src/ipxe/src/bin-x86_64-efi/version.8086100e.efidrv.o "
+                      "8086100e/efi-x86_64/stub.o 8086100e/efi-x86_64/pruned.a"),
+            std::string::npos)
+      << text;
+  // The converter as make names it ("./util/..."), under the source tree;
+  // ninja canonicalises the "./".
+  EXPECT_TRUE(hasLine(text, "build 8086100e/efi-x86_64/pruned.efidrv: run "
+                            "8086100e/efi-x86_64/pruned.elf | /src/ipxe/src/./util/elf2efi64"))
+      << text;
+  EXPECT_TRUE(hasLine(text, "build 8086100e.rom: run /src/ipxe/src/bin/8086100e.rom "
+                            "8086100e/efi-x86_64/pruned.efidrv | /usr/bin/romfit"))
+      << text;
+  EXPECT_TRUE(hasLine(text, "build 8086100e.unpruned.rom: run /src/ipxe/src/bin/8086100e.rom "
+                            "8086100e/efi-x86_64/unpruned.efidrv | /usr/bin/romfit"))
+      << text;
+  EXPECT_NE(text.find("pack -o 8086100e.rom --budget 16MiB --level optimal --legacy "
+                      "/src/ipxe/src/bin/8086100e.rom --efi 8086100e/efi-x86_64/pruned.efidrv"),
+            std::string::npos)
+      << text;
+  EXPECT_TRUE(hasLine(text, "default 8086100e.rom 8086100e.unpruned.rom")) << text;
+  // Nothing names OUTDIR: two output directories get the same build.ninja.
+  EXPECT_EQ(text.find("/out"), std::string::npos) << text;
+}
+
+TEST(BuildGraph, TheLegacyLinkIsCopiedOnlyWhenIpxeKeptIt) {
+  auto without = generateBuildGraph(sampleInputs(false));
+  auto with = generateBuildGraph(sampleInputs(true));
+  ASSERT_TRUE(without && with);
+  EXPECT_EQ(without->find("linked.elf"), std::string::npos) << *without;
+  EXPECT_TRUE(hasLine(*with, "build 8086100e/legacy/linked.elf 8086100e/legacy/linked.map: run "
+                             "/src/ipxe/src/bin/8086100e.rom.tmp "
+                             "/src/ipxe/src/bin/8086100e.rom.tmp.map"))
+      << *with;
+  EXPECT_TRUE(hasLine(*with, "default 8086100e/legacy/linked.elf 8086100e.rom 8086100e.unpruned.rom"))
+      << *with;
+}
+
+TEST(BuildGraph, AnEfiImageWithoutAConversionIsAnError) {
+  BuildGraphInputs inputs = sampleInputs(false);
+  inputs.roms[0].images[1].recipe.convert.clear();
+  auto graph = generateBuildGraph(inputs);
+  ASSERT_FALSE(bool(graph));
+  EXPECT_EQ(llvm::toString(graph.takeError()),
+            "make printed no elf2efi conversion for bin-x86_64-efi/8086100e.efidrv");
+}
+
+TEST(BuildGraph, APathNinjaCannotRepresentIsAnError) {
+  BuildGraphInputs inputs = sampleInputs(false);
+  inputs.ruleFiles.push_back("/share/rules/two\nlines.rules");
+  auto graph = generateBuildGraph(inputs);
+  ASSERT_FALSE(bool(graph));
+  EXPECT_NE(llvm::toString(graph.takeError()).find("cannot represent the path"), std::string::npos);
+}
+
+} // namespace
+} // namespace romfit::rules
