@@ -5,8 +5,11 @@
 #include <sstream>
 
 #include <llvm/ADT/SmallString.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
+#include <llvm/Support/SHA256.h>
 #include <llvm/Support/Program.h>
 
 namespace romfit::testing {
@@ -71,5 +74,30 @@ static std::vector<std::string> romsMatching(llvm::StringRef prefix) {
 
 std::vector<std::string> debianRoms() { return romsMatching(""); }
 std::vector<std::string> debianEfiRoms() { return romsMatching("efi-"); }
+
+bool debianRomsAreThePinnedOnes(std::string *why) {
+  static const std::pair<const char *, const char *> pinned[] = {
+      {"efi-e1000.rom", "f034ae9a3fef092f2d55a7a46cfe2c1cc81469ee1166878e6c6ce70d12ebaa74"},
+      {"pxe-e1000.rom", "ec8666dc154093a555ccd32b6dae6c93ae6d3ea8fbe5d5504fa034cd651fb8e3"},
+  };
+  for (const auto &[name, expected] : pinned) {
+    std::string path = std::string(kDebianRomDir) + "/" + name;
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+      *why = path + ": " + buffer.getError().message();
+      return false;
+    }
+    llvm::SHA256 hash;
+    hash.update(llvm::arrayRefFromStringRef((*buffer)->getBuffer()));
+    std::string actual = llvm::toHex(hash.final(), /*LowerCase=*/true);
+    if (actual != expected) {
+      *why = path + " is not the file this test's sizes were measured on (sha256 " + actual +
+             ", pinned " + expected + ", ipxe-qemu 1.0.0+git-20190125.36a4c85-5.1)";
+      return false;
+    }
+  }
+  return true;
+}
 
 } // namespace romfit::testing
