@@ -28,14 +28,15 @@ std::vector<std::string> makeVariables(const BuildOptions &options) {
   return variables;
 }
 
-llvm::Expected<std::string> runNinja(const std::string &outDir, unsigned jobs) {
+llvm::Expected<std::string> runNinja(const std::string &outDir, unsigned jobs,
+                                     support::ProcessRunner &runner) {
   auto ninja = llvm::sys::findProgramByName("ninja");
   if (!ninja)
     return makeError("cannot find 'ninja' on PATH (install ninja-build)");
   std::vector<std::string> command{*ninja, "-C", outDir};
   if (jobs)
     command.push_back("-j" + std::to_string(jobs));
-  return runWithProgress(command, "ninja", /*quiet=*/false);
+  return runWithProgress(command, "ninja", /*quiet=*/false, runner);
 }
 
 } // namespace
@@ -99,7 +100,7 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   if (options.jobs)
     make.arguments.push_back("-j" + std::to_string(options.jobs));
   make.arguments.insert(make.arguments.end(), targets.begin(), targets.end());
-  if (auto built = runMake(make); !built)
+  if (auto built = runMake(make, *options.runner); !built)
     return built.takeError();
 
   // 2. Each EFI link exactly as the Makefile would run it, from its dry run.
@@ -112,7 +113,7 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
         dryRun.arguments.insert(dryRun.arguments.end(),
                                 {"-n", "V=1", "-W", kind.archive(), "-W", "core/version.c",
                                  kind.target(romId)});
-        auto output = runMake(dryRun);
+        auto output = runMake(dryRun, *options.runner);
         if (!output)
           return output.takeError();
         auto recipe = findLinkRecipe(*output, kind.target(romId));
@@ -140,7 +141,7 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   if (!changed)
     return changed.takeError();
   outcome.graphChanged = *changed;
-  auto ninjaOutput = runNinja(graph.outDir, options.jobs);
+  auto ninjaOutput = runNinja(graph.outDir, options.jobs, *options.runner);
   if (!ninjaOutput)
     return ninjaOutput.takeError();
   outcome.ninjaOutput = *ninjaOutput;

@@ -8,6 +8,7 @@
 
 #include "rules/build_graph.h"
 #include "compress/efi_compress.h"
+#include "support/process_runner.h"
 
 namespace romfit::rules {
 
@@ -23,6 +24,8 @@ struct BuildOptions {
   std::string outDir;
   std::string romfit;                  // this executable
   efi::EfiLevel compressionLevel = efi::kDefaultLevel;
+  // make and ninja run through it: real processes unless a test hands in a fake.
+  support::ProcessRunner *runner = &support::systemProcessRunner();
 };
 
 struct BuildOutcome {

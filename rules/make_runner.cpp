@@ -14,7 +14,6 @@
 
 namespace romfit::rules {
 
-using support::ChildProcess;
 using support::GrowingFile;
 using support::ScratchDirectory;
 
@@ -92,14 +91,16 @@ std::string tail(llvm::StringRef text, size_t lines) {
 } // namespace
 
 llvm::Expected<std::string> runWithProgress(const std::vector<std::string> &command,
-                                            llvm::StringRef label, bool quiet) {
+                                            llvm::StringRef label, bool quiet,
+                                            support::ProcessRunner &runner) {
   auto scratch = ScratchDirectory::create("romfit-" + label.str());
   if (!scratch)
     return scratch.takeError();
   std::string log = scratch->path() + "/output.log";
-  auto process = ChildProcess::start(command, log, log);
-  if (!process)
-    return process.takeError();
+  auto started = runner.start(command, log, log);
+  if (!started)
+    return started.takeError();
+  std::unique_ptr<support::RunningProcess> process = std::move(*started);
 
   Progress progress(label, quiet);
   GrowingFile output(log);
@@ -118,13 +119,14 @@ llvm::Expected<std::string> runWithProgress(const std::vector<std::string> &comm
   return output.text();
 }
 
-llvm::Expected<std::string> runMake(const MakeInvocation &invocation) {
+llvm::Expected<std::string> runMake(const MakeInvocation &invocation,
+                                    support::ProcessRunner &runner) {
   auto make = findMake();
   if (!make)
     return make.takeError();
   std::vector<std::string> command{*make, "-C", invocation.directory};
   command.insert(command.end(), invocation.arguments.begin(), invocation.arguments.end());
-  return runWithProgress(command, "make", invocation.quiet);
+  return runWithProgress(command, "make", invocation.quiet, runner);
 }
 
 } // namespace romfit::rules

@@ -8,6 +8,8 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Error.h>
 
+#include "support/process_runner.h"
+
 namespace romfit::rules {
 
 struct MakeInvocation {
@@ -20,11 +22,13 @@ struct MakeInvocation {
 llvm::Expected<std::string> findMake();
 
 // Returns make's combined output.
-llvm::Expected<std::string> runMake(const MakeInvocation &invocation);
+llvm::Expected<std::string> runMake(const MakeInvocation &invocation,
+                                    support::ProcessRunner &runner = support::systemProcessRunner());
 
 // Runs any build tool the same way: progress lines prefixed with `label`,
 // and on failure an error with the command and the tail of its output.
-llvm::Expected<std::string> runWithProgress(const std::vector<std::string> &command,
-                                            llvm::StringRef label, bool quiet);
+llvm::Expected<std::string> runWithProgress(
+    const std::vector<std::string> &command, llvm::StringRef label, bool quiet,
+    support::ProcessRunner &runner = support::systemProcessRunner());
 
 } // namespace romfit::rules

@@ -264,7 +264,8 @@ static bool containsAny(llvm::StringRef text, const std::vector<std::string> &ne
 
 static llvm::Expected<FirmwareBootResult> bootOnce(const LocatedFirmware &firmware,
                                                    const QemuBootSetup &setup,
-                                                   const BootCheckRequest &request) {
+                                                   const BootCheckRequest &request,
+                                                   support::ProcessRunner &runner) {
   auto scratch = ScratchDirectory::create("romfit-boot");
   if (!scratch)
     return scratch.takeError();
@@ -309,9 +310,10 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const LocatedFirmware &firmwa
   };
 
   Clock::time_point started = Clock::now();
-  auto process = ChildProcess::start(result.qemuCommand, files.qemuStdout, files.qemuStderr);
-  if (!process)
-    return process.takeError();
+  auto qemu = runner.start(result.qemuCommand, files.qemuStdout, files.qemuStderr);
+  if (!qemu)
+    return qemu.takeError();
+  std::unique_ptr<support::RunningProcess> process = std::move(*qemu);
   GrowingFile serial(files.serialLog), qemuStderr(files.qemuStderr);
   for (;;) {
     // Asked before reading so that the output of a QEMU that just exited is
@@ -399,7 +401,8 @@ llvm::Expected<BootCheckRequest> validateBootRequest(const BootCheckRequest &req
 }
 
 llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools,
-                                                          const BootCheckRequest &request) {
+                                                          const BootCheckRequest &request,
+                                                          support::ProcessRunner &runner) {
   auto validated = validateBootRequest(request);
   if (!validated)
     return validated.takeError();
@@ -414,7 +417,7 @@ llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools
     emulated.acceleratorReason = "KVM failed during an earlier boot";
     bool automatic = !located->acceleratorRequested;
     bool useKvm = located->accelerator == "kvm" && !(automatic && kvmFailedDuringBoot);
-    auto result = bootOnce(useKvm ? *located : emulated, setup, *validated);
+    auto result = bootOnce(useKvm ? *located : emulated, setup, *validated, runner);
     if (!result)
       return result.takeError();
     if (useKvm && automatic && !result->passed()) {
@@ -423,7 +426,7 @@ llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools
       // only reported once TCG, which needs nothing of the host, confirms it.
       bool kvmBroke = result->outcome == BootOutcome::AcceleratorFailed;
       kvmFailedDuringBoot = kvmFailedDuringBoot || kvmBroke;
-      result = bootOnce(emulated, setup, *validated);
+      result = bootOnce(emulated, setup, *validated, runner);
       if (!result)
         return result.takeError();
       result->outcomeDetail += kvmBroke ? " (under TCG: KVM failed during the boot)"

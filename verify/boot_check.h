@@ -13,6 +13,7 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Error.h>
 
+#include "support/process_runner.h"
 #include "verify/boot_program.h"
 #include "verify/firmware.h"
 
@@ -134,8 +135,10 @@ llvm::Expected<BootCheckRequest> validateBootRequest(const BootCheckRequest &req
 // not an error; errors are for an unreadable ROM, a bad NIC model name, a
 // boot program missing from the cache, or QEMU that cannot be started or its
 // scratch files not created.
-llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools,
-                                                          const BootCheckRequest &request);
+// QEMU runs through `runner`: real processes unless a test hands in a fake.
+llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(
+    const BootTools &tools, const BootCheckRequest &request,
+    support::ProcessRunner &runner = support::systemProcessRunner());
 
 // Serial output with ANSI escape sequences, backspaces and carriage returns
 // resolved into plain lines, as a person reading the screen would see them.

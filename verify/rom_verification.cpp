@@ -92,7 +92,8 @@ BootTools locateAvailableTools(const BootToolOptions &options, llvm::ArrayRef<Fi
 
 llvm::Expected<RomVerification> verifyRom(const BootTools &tools, const BootCheckRequest &request,
                                           const std::vector<ImagePlan> &plan,
-                                          llvm::ArrayRef<MissingFirmware> missingReasons) {
+                                          llvm::ArrayRef<MissingFirmware> missingReasons,
+                                          support::ProcessRunner &runner) {
   RomVerification verification;
   verification.romPath = request.romPath.value_or("");
   BootCheckRequest boots = request;
@@ -102,7 +103,7 @@ llvm::Expected<RomVerification> verifyRom(const BootTools &tools, const BootChec
       boots.firmwares.push_back(firmware);
   std::vector<FirmwareBootResult> results;
   if (!boots.firmwares.empty()) {
-    auto booted = checkBoot(tools, boots);
+    auto booted = checkBoot(tools, boots, runner);
     if (!booted)
       return booted.takeError();
     results = std::move(*booted);

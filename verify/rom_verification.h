@@ -57,9 +57,10 @@ struct MissingFirmware {
   Firmware firmware;
   std::string reason;
 };
-llvm::Expected<RomVerification> verifyRom(const BootTools &tools, const BootCheckRequest &request,
-                                          const std::vector<ImagePlan> &plan,
-                                          llvm::ArrayRef<MissingFirmware> missingReasons = {});
+llvm::Expected<RomVerification> verifyRom(
+    const BootTools &tools, const BootCheckRequest &request, const std::vector<ImagePlan> &plan,
+    llvm::ArrayRef<MissingFirmware> missingReasons = {},
+    support::ProcessRunner &runner = support::systemProcessRunner());
 
 // Locates each firmware the plan needs; one that is missing becomes a
 // MissingFirmware instead of an error (romfit build verifies what it can).

@@ -1,0 +1,155 @@
+// Orchestration against a fake process runner: the commands romfit gives
+// make and QEMU, and what it concludes from what they write, with no make,
+// ninja or QEMU on the machine.
+#include <gtest/gtest.h>
+
+#include <llvm/Support/FileSystem.h>
+
+#include "rules/make_runner.h"
+#include "support/file_io.h"
+#include "tests/fake_process_runner.h"
+#include "tests/test_support.h"
+#include "verify/boot_check.h"
+
+namespace romfit {
+namespace {
+
+using testing::FakeProcessRunner;
+using testing::FakeRun;
+
+TEST(MakeOrchestration, RunsMakeInTheTreeAndReturnsItsOutput) {
+  FakeProcessRunner runner([](const FakeRun &run) -> std::optional<int> {
+    EXPECT_EQ(run.stdoutPath, run.stderrPath);  // one log, in order
+    EXPECT_FALSE(bool(writeFileAtomically(run.stdoutPath, llvm::StringRef("  [LD] x\n"))));
+    return 0;
+  });
+  auto output = rules::runMake({"/src/ipxe/src", {"CONFIG=qemu", "bin/8086100e.rom"}, true}, runner);
+  ASSERT_TRUE(bool(output)) << llvm::toString(output.takeError());
+  EXPECT_EQ(*output, "  [LD] x\n");
+  ASSERT_EQ(runner.runs.size(), 1u);
+  const std::vector<std::string> &command = runner.runs[0].command;
+  ASSERT_EQ(command.size(), 5u);
+  EXPECT_EQ(command[1], "-C");
+  EXPECT_EQ(command[2], "/src/ipxe/src");
+  EXPECT_EQ(command[3], "CONFIG=qemu");
+  EXPECT_EQ(command[4], "bin/8086100e.rom");
+}
+
+TEST(MakeOrchestration, AFailureNamesTheCommandAndItsLastLines) {
+  FakeProcessRunner runner([](const FakeRun &run) -> std::optional<int> {
+    EXPECT_FALSE(bool(writeFileAtomically(run.stdoutPath,
+                                          llvm::StringRef("cc1: error: bad flag\nmake: *** Error 1\n"))));
+    return 2;
+  });
+  auto output = rules::runMake({"/src", {"all"}, true}, runner);
+  ASSERT_FALSE(bool(output));
+  std::string message = llvm::toString(output.takeError());
+  EXPECT_NE(message.find("make failed (exit status 2)"), std::string::npos) << message;
+  EXPECT_NE(message.find("-C /src all"), std::string::npos) << message;
+  EXPECT_NE(message.find("cc1: error: bad flag"), std::string::npos) << message;
+}
+
+// A boot program cache with a stand-in undionly.kpxe, as
+// scripts/fetch-boot-programs lays it out.
+std::string fakeBootProgramCache(const std::string &scratch) {
+  std::string dir = scratch + "/cache/ipxe/usr/lib/ipxe";
+  EXPECT_FALSE(bool(llvm::sys::fs::create_directories(dir)));
+  EXPECT_FALSE(bool(writeFileAtomically(dir + "/undionly.kpxe", llvm::StringRef("NBP"))));
+  return scratch + "/cache";
+}
+
+verify::BootTools fakeSeaBios(const std::string &accelerator, bool requested) {
+  verify::BootTools tools;
+  tools.firmwares.push_back({verify::Firmware::SeaBios, "/usr/bin/qemu-fake", "/fw/bios.bin", "",
+                             accelerator, "test", requested});
+  return tools;
+}
+
+const char *kFullLegacyBoot =
+    "iPXE initialising devices...ok\nnet0: 10.0.2.15/255.255.255.0\n"
+    "tftp://10.0.2.2/undionly.kpxe... ok\n"
+    "net0: 52:54:00:12:34:56 using undionly on 0000:00:02.0 (open)\n"
+    "net0: 10.0.2.15/255.255.255.0\n";
+
+TEST(BootOrchestration, AFullBootIsSeenInTheSerialLogQemuWrites) {
+  std::string scratch = testing::makeScratchDir("orchestration-boot");
+  verify::BootCheckRequest request;
+  request.romPath = testing::kDebianRomDir + std::string("/efi-e1000.rom");
+  request.firmwares = {verify::Firmware::SeaBios};
+  request.bootProgramCache = fakeBootProgramCache(scratch);
+  std::string servedProgram;
+  FakeProcessRunner qemu([&](const FakeRun &run) -> std::optional<int> {
+    std::string tftp = testing::optionValue(run.command, "tftp");
+    servedProgram = testing::readText(tftp + "/undionly.kpxe");
+    std::string serial = testing::optionValue(run.command, "path");
+    EXPECT_FALSE(bool(writeFileAtomically(serial, llvm::StringRef(kFullLegacyBoot))));
+    return std::nullopt;  // QEMU runs on until romfit stops it
+  });
+  auto results = verify::checkBoot(fakeSeaBios("tcg", true), request, qemu);
+  ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
+  ASSERT_EQ(results->size(), 1u);
+  EXPECT_TRUE((*results)[0].passed()) << (*results)[0].outcomeDetail;
+  EXPECT_EQ((*results)[0].bootProgram, "undionly.kpxe");
+  EXPECT_EQ(servedProgram, "NBP");  // the cached program is what TFTP served
+  EXPECT_EQ(testing::optionValue(qemu.runs[0].command, "bootfile"), "undionly.kpxe");
+  EXPECT_EQ(qemu.stopped, 1);  // stopped as soon as the last line appeared
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+TEST(BootOrchestration, OutOfOrderLinesAreNotAPass) {
+  std::string scratch = testing::makeScratchDir("orchestration-order");
+  verify::BootCheckRequest request;
+  request.romPath = testing::kDebianRomDir + std::string("/efi-e1000.rom");
+  request.firmwares = {verify::Firmware::SeaBios};
+  request.bootProgramCache = fakeBootProgramCache(scratch);
+  FakeProcessRunner qemu([&](const FakeRun &run) -> std::optional<int> {
+    // The boot program's lines before its download, then the firmware gives up.
+    EXPECT_FALSE(bool(writeFileAtomically(
+        testing::optionValue(run.command, "path"),
+        llvm::StringRef("using undionly on\nnet0: 10.0.2.15\nundionly.kpxe... ok\n"
+                        "No bootable device.\n"))));
+    return std::nullopt;
+  });
+  auto results = verify::checkBoot(fakeSeaBios("tcg", true), request, qemu);
+  ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
+  EXPECT_EQ((*results)[0].outcome, verify::BootOutcome::FirmwareGaveUp);
+  EXPECT_FALSE((*results)[0].expectedLines[1].seen);
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+TEST(BootOrchestration, ABootKvmBreaksIsRunAgainUnderTcgOnlyWhenKvmWasChosenAutomatically) {
+  std::string scratch = testing::makeScratchDir("orchestration-kvm");
+  verify::BootCheckRequest request;
+  request.romPath = testing::kDebianRomDir + std::string("/efi-e1000.rom");
+  request.firmwares = {verify::Firmware::SeaBios};
+  request.bootProgramCache = fakeBootProgramCache(scratch);
+  auto behaviour = [](const FakeRun &run) -> std::optional<int> {
+    // QEMU's command starts {qemu, "-accel", ACCELERATOR, ...}.
+    if (run.command.at(2) == "kvm")
+      EXPECT_FALSE(bool(writeFileAtomically(run.stderrPath,
+                                            llvm::StringRef("KVM internal error. Suberror: 1\n"))));
+    else
+      EXPECT_FALSE(bool(writeFileAtomically(testing::optionValue(run.command, "path"),
+                                            llvm::StringRef(kFullLegacyBoot))));
+    return std::nullopt;
+  };
+  FakeProcessRunner automatic(behaviour);
+  auto results = verify::checkBoot(fakeSeaBios("kvm", false), request, automatic);
+  ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
+  ASSERT_EQ(automatic.runs.size(), 2u);
+  EXPECT_EQ(automatic.runs[1].command[2], "tcg");
+  EXPECT_TRUE((*results)[0].passed());
+  EXPECT_EQ((*results)[0].accelerator, "tcg");
+
+  // --accel kvm: the user's choice stands, and the failure is reported.
+  FakeProcessRunner requested(behaviour);
+  request.timeout = std::chrono::milliseconds(500);
+  results = verify::checkBoot(fakeSeaBios("kvm", true), request, requested);
+  ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
+  EXPECT_EQ(requested.runs.size(), 1u);
+  EXPECT_EQ((*results)[0].outcome, verify::BootOutcome::AcceleratorFailed);
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+} // namespace
+} // namespace romfit
