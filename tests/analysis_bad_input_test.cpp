@@ -1,3 +1,6 @@
+// ctest-labels: slow
+// Compiles and links a fixture with gcc and ld (a second or two per build),
+// hence the label: `ctest -L unit` leaves it out, the full suite runs it.
 // Bad input: every failure exits 2 with a message naming the culprit.
 #include <fstream>
 

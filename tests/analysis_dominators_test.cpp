@@ -1,3 +1,6 @@
+// ctest-labels: slow
+// Compiles and links a fixture with gcc and ld (a second or two per build),
+// hence the label: `ctest -L unit` leaves it out, the full suite runs it.
 // Retained sizes from the dominator tree, against ld's link of the variant
 // in which the dominating reference does not exist.
 #include "tests/analysis_fixture.h"

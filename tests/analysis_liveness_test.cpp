@@ -1,3 +1,6 @@
+// ctest-labels: slow
+// Compiles and links a fixture with gcc and ld (a second or two per build),
+// hence the label: `ctest -L unit` leaves it out, the full suite runs it.
 // The linker view against what ld keeps, and the reachable view's garbage
 // against ld links of fixture variants in which a reference really is gone.
 #include "tests/analysis_fixture.h"

@@ -1,3 +1,6 @@
+// ctest-labels: slow
+// Compiles and links a fixture with gcc and ld (a second or two per build),
+// hence the label: `ctest -L unit` leaves it out, the full suite runs it.
 // Hostile inputs to the link readers, one table each: ELF objects, archives,
 // linker scripts, the ld command line (through `romfit members`) and rule
 // files (through `romfit prune`). Hostile files are made at test time from

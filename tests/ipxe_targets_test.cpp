@@ -1,10 +1,6 @@
-#include <fstream>
-
 #include <gtest/gtest.h>
-#include <llvm/Support/FileSystem.h>
 
 #include "rules/ipxe_targets.h"
-#include "rules/make_runner.h"
 #include "tests/test_support.h"
 
 namespace romfit::rules {
@@ -71,33 +67,6 @@ TEST(IpxeTree, FindsTheFixtureTreeAndRejectsOthers) {
   ASSERT_FALSE(bool(missing));
   EXPECT_NE(llvm::toString(missing.takeError()).find("/nonexistent/ipxe: no such directory"),
             std::string::npos);
-}
-
-class MakeRunnerTest : public ::testing::Test {
-protected:
-  void SetUp() override {
-    dir = testing::makeScratchDir("make-runner");
-    std::ofstream(dir + "/Makefile") << "ok:\n\t@echo built ok\n"
-                                        "broken:\n\t@echo line one; echo line two; exit 3\n";
-  }
-  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
-  std::string dir;
-};
-
-TEST_F(MakeRunnerTest, ReturnsTheOutput) {
-  auto output = runMake({dir, {"ok"}, /*quiet=*/true});
-  ASSERT_TRUE(bool(output)) << llvm::toString(output.takeError());
-  EXPECT_EQ(*output, "make: Entering directory '" + dir + "'\nbuilt ok\nmake: Leaving directory '" +
-                         dir + "'\n");
-}
-
-TEST_F(MakeRunnerTest, FailureShowsTheCommandAndTheTailOfTheOutput) {
-  auto output = runMake({dir, {"broken"}, /*quiet=*/true});
-  ASSERT_FALSE(bool(output));
-  std::string message = llvm::toString(output.takeError());
-  EXPECT_NE(message.find("make failed (exit status 2)"), std::string::npos) << message;
-  EXPECT_NE(message.find("-C " + dir + " broken"), std::string::npos) << message;
-  EXPECT_NE(message.find("line two"), std::string::npos) << message;
 }
 
 } // namespace
