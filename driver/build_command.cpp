@@ -58,20 +58,7 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
   std::vector<verify::Firmware> all(std::begin(verify::kAllFirmwares),
                                     std::end(verify::kAllFirmwares));
   std::vector<verify::MissingFirmware> missing;
-  verify::BootTools tools = verify::locateAvailableTools({}, all, missing);
-  if (request.depth == verify::Depth::Full && request.expectedLines.empty()) {
-    std::vector<verify::LocatedFirmware> usable;
-    for (verify::LocatedFirmware &firmware : tools.firmwares) {
-      auto program = verify::locateBootProgram(verify::bootProgramFor(firmware.firmware),
-                                               request.bootProgramCache);
-      if (program) {
-        usable.push_back(std::move(firmware));
-      } else {
-        missing.push_back({firmware.firmware, llvm::toString(program.takeError())});
-      }
-    }
-    tools.firmwares = std::move(usable);
-  }
+  verify::BootTools tools = verify::locateAvailableTools({}, all, request, missing);
 
   int status = kExitOk;
   for (const rules::RomBuild &rom : graph.roms) {

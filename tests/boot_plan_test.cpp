@@ -173,10 +173,36 @@ TEST(BootTools, MissingQemuOrFirmwareIsNamedWithItsPackage) {
 
   // romfit build verifies what it can: a missing firmware is a reason, not an error.
   std::vector<MissingFirmware> missing;
-  BootTools tools = locateAvailableTools(noOvmf32, {Firmware::Ovmf32}, missing);
+  BootTools tools = locateAvailableTools(noOvmf32, {Firmware::Ovmf32}, BootCheckRequest{}, missing);
   EXPECT_TRUE(tools.firmwares.empty());
   ASSERT_EQ(missing.size(), 1u);
   EXPECT_EQ(missing[0].firmware, Firmware::Ovmf32);
+}
+
+TEST(BootTools, AFirmwareWithoutItsBootProgramIsMissingOnlyAtFullDepth) {
+  std::string scratch = testing::makeScratchDir("boot-tools-programs");
+  std::string code = scratch + "/CODE.fd", vars = scratch + "/VARS.fd";
+  ASSERT_FALSE(bool(writeFileAtomically(code, llvm::StringRef("code"))));
+  ASSERT_FALSE(bool(writeFileAtomically(vars, llvm::StringRef("vars"))));
+  BootToolOptions options;
+  options.accelerator = Accelerator::Tcg;
+  options.overrides.push_back({Firmware::Aavmf, {"/bin/sh", "qemu-system-arm", code, vars, "x"}});
+  BootCheckRequest request;
+  request.bootProgramCache = scratch + "/empty-cache";
+
+  std::vector<MissingFirmware> missing;
+  BootTools tools = locateAvailableTools(options, {Firmware::Aavmf}, request, missing);
+  EXPECT_TRUE(tools.firmwares.empty());
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_NE(missing[0].reason.find("grubnetaa64.efi"), std::string::npos) << missing[0].reason;
+
+  request.depth = Depth::Dhcp;  // no boot program needed
+  missing.clear();
+  tools = locateAvailableTools(options, {Firmware::Aavmf}, request, missing);
+  EXPECT_TRUE(missing.empty());
+  ASSERT_EQ(tools.firmwares.size(), 1u);
+  EXPECT_EQ(tools.firmwares[0].code, code);
+  llvm::sys::fs::remove_directories(scratch);
 }
 
 // Debian's e1000 ROM with its EFI image's machine type rewritten: the ROM

@@ -78,14 +78,23 @@ std::vector<Firmware> firmwaresNeeded(const std::vector<ImagePlan> &plan) {
 }
 
 BootTools locateAvailableTools(const BootToolOptions &options, llvm::ArrayRef<Firmware> firmwares,
+                               const BootCheckRequest &request,
                                std::vector<MissingFirmware> &missing) {
+  bool needsPrograms = request.depth == Depth::Full && request.expectedLines.empty();
   BootTools tools;
   for (Firmware firmware : firmwares) {
     auto located = locateFirmware(options, firmware);
-    if (located)
-      tools.firmwares.push_back(std::move(*located));
-    else
+    if (!located) {
       missing.push_back({firmware, llvm::toString(located.takeError())});
+      continue;
+    }
+    if (needsPrograms)
+      if (auto program = locateBootProgram(bootProgramFor(firmware), request.bootProgramCache);
+          !program) {
+        missing.push_back({firmware, llvm::toString(program.takeError())});
+        continue;
+      }
+    tools.firmwares.push_back(std::move(*located));
   }
   return tools;
 }

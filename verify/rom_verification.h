@@ -62,9 +62,12 @@ llvm::Expected<RomVerification> verifyRom(
     llvm::ArrayRef<MissingFirmware> missingReasons = {},
     support::ProcessRunner &runner = support::systemProcessRunner());
 
-// Locates each firmware the plan needs; one that is missing becomes a
-// MissingFirmware instead of an error (romfit build verifies what it can).
+// Locates each firmware, and at full depth (without expected lines of the
+// caller's) its boot program in the request's cache; one that is missing
+// becomes a MissingFirmware instead of an error (romfit build verifies what
+// it can).
 BootTools locateAvailableTools(const BootToolOptions &options, llvm::ArrayRef<Firmware> firmwares,
+                               const BootCheckRequest &request,
                                std::vector<MissingFirmware> &missing);
 
 } // namespace romfit::verify
