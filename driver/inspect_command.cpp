@@ -6,6 +6,7 @@
 
 #include "report/budget.h"
 #include "rom/pci_rom.h"
+#include "rom/rom_assembly.h"
 #include "rom/pe_summary.h"
 #include "driver/command.h"
 #include "driver/rom_report.h"
@@ -61,7 +62,7 @@ void printText(const LoadedRom &loaded, const BudgetLine &line) {
     const pci::Image &image = rom.images[i];
     const pci::DataStructure &pcir = image.pcir;
     fmt::print("  image {} at {:#x}: {}, {} B, {:04x}:{:04x}, class {:06x}, checksum {}{}\n", i,
-               image.offset, describeImageType(image), withThousands(image.length), pcir.vendor,
+               image.offset, pci::imageTypeText(image), withThousands(image.length), pcir.vendor,
                pcir.device, pcir.classCode, yesNo(image.checksumOk),
                image.isLast() ? ", last image" : "");
     fmt::print("    PCIR at {:#x}: revision {}, length {}, code type {}, code revision {:#06x}, "
@@ -76,7 +77,7 @@ void printText(const LoadedRom &loaded, const BudgetLine &line) {
     }
     if (image.efi)
       printEfi(*image.efi, image.offset);
-    rows.push_back({fmt::format("image {}", i), describeImageType(image), image.length});
+    rows.push_back({fmt::format("image {}", i), pci::imageTypeText(image), image.length});
   }
   if (rom.trailingBytes)
     rows.push_back({"trailing", "after the last image", rom.trailingBytes});

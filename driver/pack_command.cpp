@@ -9,41 +9,16 @@
 #include "rom/pci_rom.h"
 #include "rom/pci_rom_pack.h"
 #include "rom/pe_summary.h"
+#include "rom/rom_assembly.h"
 #include "driver/command.h"
 #include "driver/rom_report.h"
 
 namespace romfit::driver {
 namespace {
 
-struct PackedImage {
-  pci::Bytes bytes;
-  BudgetRow row;
-};
-
-bool startsWithRomSignature(llvm::ArrayRef<uint8_t> bytes) {
-  return bytes.size() >= 2 && bytes[0] == 0x55 && bytes[1] == 0xAA;
-}
-
-std::string fileName(const std::string &path) {
-  return llvm::sys::path::filename(path).str();
-}
-
-llvm::Error addRomImages(const std::string &path, llvm::ArrayRef<uint8_t> bytes,
-                         std::vector<PackedImage> &images) {
-  auto rom = pci::parse(bytes);
-  if (!rom)
-    return withContext(rom.takeError(), path);
-  for (const pci::Image &image : rom->images) {
-    llvm::ArrayRef<uint8_t> slice = pci::imageBytes(bytes, image);
-    images.push_back({pci::Bytes(slice.begin(), slice.end()),
-                      {fileName(path), describeImageType(image), image.length}});
-  }
-  return llvm::Error::success();
-}
-
 // IDs for wrapped EFI drivers: the options, else the first legacy image's.
 llvm::Expected<pci::EfiWrapOptions> efiOptions(const ParsedArguments &arguments,
-                                               const std::vector<PackedImage> &legacyImages,
+                                               const std::vector<pci::PackInput> &legacyImages,
                                                bool &idsKnown) {
   pci::EfiWrapOptions options;
   options.compress = !arguments.has("--no-compress");
@@ -53,7 +28,7 @@ llvm::Expected<pci::EfiWrapOptions> efiOptions(const ParsedArguments &arguments,
   options.level = *level;
   std::optional<pci::Image> reference;
   if (!legacyImages.empty()) {
-    auto image = pci::parseImageAt(legacyImages.front().bytes, 0);
+    auto image = pci::parseImageAt(legacyImages.front().image, 0);
     if (!image)
       return image.takeError();
     reference = std::move(*image);
@@ -86,30 +61,6 @@ llvm::Expected<pci::EfiWrapOptions> efiOptions(const ParsedArguments &arguments,
   return options;
 }
 
-llvm::Error addEfiInput(const std::string &path, const pci::EfiWrapOptions &options,
-                        bool idsKnown, std::vector<PackedImage> &images) {
-  auto bytes = readFileBytes(path);
-  if (!bytes)
-    return bytes.takeError();
-  if (startsWithRomSignature(*bytes))
-    return addRomImages(path, *bytes, images);
-  if (!idsKnown)
-    return makeError("{}: wrapping an EFI driver needs --vendor and --device (or a --legacy image "
-                     "to take them from)",
-                     path);
-  auto wrapped = pci::wrapEfiDriver(*bytes, options);
-  if (!wrapped)
-    return withContext(wrapped.takeError(), path);
-  std::string detail = fmt::format("{} EFI, PE {} B {}", pe::machineName(wrapped->machine),
-                                   withThousands(wrapped->peSize),
-                                   wrapped->compressed ? "compressed" : "uncompressed");
-  if (options.compress && !wrapped->compressed)
-    detail += " (compression gave nothing smaller)";
-  uint64_t size = wrapped->image.size();
-  images.push_back({std::move(wrapped->image), {fileName(path), detail, size}});
-  return llvm::Error::success();
-}
-
 llvm::Expected<int> runPack(const ParsedArguments &arguments) {
   auto output = arguments.get("--output");
   if (!output)
@@ -120,28 +71,32 @@ llvm::Expected<int> runPack(const ParsedArguments &arguments) {
   if (arguments.getAll("--legacy").empty() && arguments.getAll("--efi").empty())
     return makeError("nothing to pack: give --legacy ROM and/or --efi FILE");
 
-  std::vector<PackedImage> images;
+  std::vector<pci::PackInput> images;
   for (const std::string &path : arguments.getAll("--legacy")) {
     auto bytes = readFileBytes(path);
     if (!bytes)
       return bytes.takeError();
-    if (llvm::Error error = addRomImages(path, *bytes, images))
+    if (llvm::Error error = pci::appendRomImages(path, *bytes, images))
       return error;
   }
   bool idsKnown = false;
   auto options = efiOptions(arguments, images, idsKnown);
   if (!options)
     return options.takeError();
-  for (const std::string &path : arguments.getAll("--efi"))
-    if (llvm::Error error = addEfiInput(path, *options, idsKnown, images))
+  for (const std::string &path : arguments.getAll("--efi")) {
+    auto bytes = readFileBytes(path);
+    if (!bytes)
+      return bytes.takeError();
+    if (llvm::Error error = pci::appendEfiInput(path, *bytes, *options, idsKnown, images))
       return error;
+  }
 
   std::vector<pci::Bytes> imageBytes;
   std::vector<BudgetRow> rows;
   for (size_t i = 0; i < images.size(); ++i) {
-    images[i].row.label = fmt::format("{} {}", i, images[i].row.label);
-    rows.push_back(images[i].row);
-    imageBytes.push_back(std::move(images[i].bytes));
+    rows.push_back({fmt::format("{} {}", i, images[i].source), images[i].detail,
+                    images[i].image.size()});
+    imageBytes.push_back(std::move(images[i].image));
   }
   auto rom = pci::chainImages(std::move(imageBytes));
   if (!rom)

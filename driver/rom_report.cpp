@@ -64,11 +64,6 @@ llvm::Expected<uint64_t> budgetOption(const ParsedArguments &arguments) {
   return kDefaultBudget;
 }
 
-std::string describeImageType(const pci::Image &image) {
-  if (image.efi)
-    return pe::machineName(image.efi->machine) + " EFI";
-  return pci::codeTypeName(image.pcir.codeType);
-}
 
 void printBudgetTable(const std::vector<BudgetRow> &rows, const BudgetLine &line) {
   size_t labelWidth = 8, detailWidth = 0;

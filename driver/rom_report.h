@@ -33,8 +33,6 @@ llvm::Expected<uint64_t> budgetOption(const ParsedArguments &arguments);
 // --level fast|optimal (default optimal).
 llvm::Expected<efi::EfiLevel> compressionLevelOption(const ParsedArguments &arguments);
 
-// "X64 EFI", "legacy", ...
-std::string describeImageType(const pci::Image &image);
 
 struct BudgetRow {
   std::string label;

@@ -10,48 +10,12 @@
 #include "rom/pci_rom.h"
 #include "rom/pci_rom_pack.h"
 #include "rom/pe_summary.h"
+#include "rom/rom_assembly.h"
 #include "driver/command.h"
 #include "driver/rom_report.h"
 
 namespace romfit::driver {
 namespace {
-
-struct OutputFile {
-  std::string name;
-  pci::Bytes bytes;
-  std::string what;
-};
-
-std::string imageBaseName(size_t index, const pci::Image &image) {
-  if (image.efi)
-    return fmt::format("image{}-efi-{}", index, pe::machineFileTag(image.efi->machine));
-  return fmt::format("image{}-{}", index, pci::codeTypeName(image.pcir.codeType));
-}
-
-llvm::Expected<std::vector<OutputFile>> planOutputs(const LoadedRom &loaded) {
-  std::vector<OutputFile> outputs;
-  for (size_t i = 0; i < loaded.rom.images.size(); ++i) {
-    const pci::Image &image = loaded.rom.images[i];
-    llvm::ArrayRef<uint8_t> bytes = pci::imageBytes(loaded.bytes, image);
-    std::string base = imageBaseName(i, image);
-    // Flagged last, each file is a ROM of its own: the legacy image of an
-    // efi-*.rom comes out identical to the matching pxe-*.rom.
-    pci::Bytes standalone(bytes.begin(), bytes.end());
-    if (llvm::Error error = pci::setLastImageFlag(standalone, true))
-      return withContext(std::move(error), loaded.path);
-    outputs.push_back({base + (image.efi ? ".efirom" : ".rom"), std::move(standalone),
-                       fmt::format("image {} ({})", i, describeImageType(image))});
-    if (!image.efi)
-      continue;
-    auto pe = pci::extractPe(loaded.bytes, image);
-    if (!pe)
-      return withContext(pe.takeError(), loaded.path);
-    outputs.push_back({base + ".efi", std::move(*pe),
-                       fmt::format("PE of image {}{}", i,
-                                   image.efi->isCompressed() ? ", decompressed" : "")});
-  }
-  return outputs;
-}
 
 llvm::Expected<int> runUnpack(const ParsedArguments &arguments) {
   auto directory = arguments.get("--output");
@@ -62,12 +26,12 @@ llvm::Expected<int> runUnpack(const ParsedArguments &arguments) {
     return loaded.takeError();
   // Everything is decoded before the first file is written, so bad input
   // leaves nothing behind.
-  auto outputs = planOutputs(*loaded);
+  auto outputs = pci::unpackRom(loaded->path, loaded->bytes, loaded->rom);
   if (!outputs)
     return outputs.takeError();
   if (std::error_code error = llvm::sys::fs::create_directories(*directory))
     return makeError("{}: cannot create directory: {}", *directory, error.message());
-  for (const OutputFile &output : *outputs) {
+  for (const pci::UnpackedFile &output : *outputs) {
     llvm::SmallString<256> path(*directory);
     llvm::sys::path::append(path, output.name);
     if (llvm::Error error = writeFileAtomically(path, output.bytes))
