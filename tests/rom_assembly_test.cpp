@@ -64,6 +64,7 @@ TEST(RomAssembly, PackInputsTakeRomImagesAsTheyAreAndWrapPes) {
   auto wrapped = parseImageAt(inputs[2].image, 0);
   ASSERT_TRUE(bool(wrapped)) << llvm::toString(wrapped.takeError());
   EXPECT_EQ(wrapped->pcir.vendor, 0x8086);
+  EXPECT_EQ(inputs[2].source, "driver.efi");
   EXPECT_NE(inputs[2].detail.find("uncompressed"), std::string::npos) << inputs[2].detail;
 }
 
