@@ -122,7 +122,7 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
         recipe->link = withStableBuildSymbols(recipe->link, recipe->target);
         image.recipe = std::move(*recipe);
       } else {
-        std::string legacy = graph.sourceDir + "/" + kind.target(romId);
+        std::string legacy = graph.sourceDir + "/" + kind.target(rom.romId);
         image.legacyLinkKept = llvm::sys::fs::exists(legacy + ".tmp") &&
                                llvm::sys::fs::exists(legacy + ".tmp.map");
       }
@@ -137,7 +137,7 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   auto text = generateBuildGraph(graph);
   if (!text)
     return text.takeError();
-  auto changed = writeIfChanged(graph.outDir + "/build.ninja", *text);
+  auto changed = writeIfChanged(layoutOf(graph).buildNinja(), *text);
   if (!changed)
     return changed.takeError();
   outcome.graphChanged = *changed;

@@ -16,10 +16,15 @@ BuildGraphInputs sampleInputs(bool legacyLinkKept) {
   RomBuild rom;
   rom.romId = "8086100e";
   auto legacy = parseImageKind("legacy");
-  auto efi = parseImageKind("efi:x86_64");
-  EXPECT_TRUE(legacy && efi);
-  if (!legacy || !efi)
+  if (!legacy) {
+    ADD_FAILURE() << llvm::toString(legacy.takeError());
     return inputs;
+  }
+  auto efi = parseImageKind("efi:x86_64");
+  if (!efi) {
+    ADD_FAILURE() << llvm::toString(efi.takeError());
+    return inputs;
+  }
   ImageBuild legacyImage{*legacy, {}, legacyLinkKept};
   LinkRecipe recipe;
   recipe.target = "bin-x86_64-efi/8086100e.efidrv";
@@ -86,8 +91,9 @@ TEST(BuildGraph, EveryStepOfAnEfiImageAndThePacks) {
 
 TEST(BuildGraph, TheLegacyLinkIsCopiedOnlyWhenIpxeKeptIt) {
   auto without = generateBuildGraph(sampleInputs(false));
+  ASSERT_TRUE(bool(without)) << llvm::toString(without.takeError());
   auto with = generateBuildGraph(sampleInputs(true));
-  ASSERT_TRUE(without && with);
+  ASSERT_TRUE(bool(with)) << llvm::toString(with.takeError());
   EXPECT_EQ(without->find("linked.elf"), std::string::npos) << *without;
   EXPECT_TRUE(hasLine(*with, "build 8086100e/legacy/linked.elf 8086100e/legacy/linked.map: run "
                              "/src/ipxe/src/bin/8086100e.rom.tmp "

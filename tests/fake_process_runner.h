@@ -27,17 +27,22 @@ public:
       const std::vector<std::string> &command, llvm::StringRef stdoutPath,
       llvm::StringRef stderrPath) override {
     runs.push_back({command, stdoutPath.str(), stderrPath.str()});
-    return std::make_unique<Process>(behaviour_(runs.back()), &stopped);
+    return std::make_unique<Process>(behaviour_(runs.back()), &stopped, &polls);
   }
 
   std::vector<FakeRun> runs;
-  int stopped = 0;
+  int stopped = 0;  // stop() on a process still running
+  int polls = 0;    // exitStatus() calls, across all runs
 
 private:
   class Process : public support::RunningProcess {
   public:
-    Process(std::optional<int> status, int *stopped) : status_(status), stopped_(stopped) {}
-    std::optional<int> exitStatus() override { return status_; }
+    Process(std::optional<int> status, int *stopped, int *polls)
+        : status_(status), stopped_(stopped), polls_(polls) {}
+    std::optional<int> exitStatus() override {
+      ++*polls_;
+      return status_;
+    }
     void stop() override {
       if (!status_)
         ++*stopped_;
@@ -46,6 +51,7 @@ private:
   private:
     std::optional<int> status_;
     int *stopped_;
+    int *polls_;
   };
   Behaviour behaviour_;
 };

@@ -1,6 +1,6 @@
 // Orchestration against a fake process runner: the commands romfit gives
-// make and QEMU, and what it concludes from what they write, with no make,
-// ninja or QEMU on the machine.
+// make and QEMU, and what it concludes from what they write, without running
+// make, ninja or QEMU (runMake still looks make up on PATH to name it).
 #include <gtest/gtest.h>
 
 #include <llvm/Support/FileSystem.h>
@@ -92,7 +92,10 @@ TEST(BootOrchestration, AFullBootIsSeenInTheSerialLogQemuWrites) {
   EXPECT_EQ((*results)[0].bootProgram, "undionly.kpxe");
   EXPECT_EQ(servedProgram, "NBP");  // the cached program is what TFTP served
   EXPECT_EQ(testing::optionValue(qemu.runs[0].command, "bootfile"), "undionly.kpxe");
-  EXPECT_EQ(qemu.stopped, 1);  // stopped as soon as the last line appeared
+  // Stopped at the first look after the last line appeared, not left running
+  // to a timeout.
+  EXPECT_EQ(qemu.polls, 1);
+  EXPECT_EQ(qemu.stopped, 1);
   llvm::sys::fs::remove_directories(scratch);
 }
 
@@ -114,6 +117,33 @@ TEST(BootOrchestration, OutOfOrderLinesAreNotAPass) {
   ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
   EXPECT_EQ((*results)[0].outcome, verify::BootOutcome::FirmwareGaveUp);
   EXPECT_FALSE((*results)[0].expectedLines[1].seen);
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+// Defined before the test in which KVM breaks: from then on this process
+// boots straight under TCG.
+TEST(BootOrchestration, ABootThatFailsUnderAutomaticKvmGetsTcgsVerdictSayingWhatKvmDid) {
+  std::string scratch = testing::makeScratchDir("orchestration-kvm-gave-up");
+  verify::BootCheckRequest request;
+  request.romPath = testing::kDebianRomDir + std::string("/efi-e1000.rom");
+  request.firmwares = {verify::Firmware::SeaBios};
+  request.bootProgramCache = fakeBootProgramCache(scratch);
+  FakeProcessRunner qemu([](const FakeRun &run) -> std::optional<int> {
+    std::string console = run.command.at(2) == "kvm" ? "No bootable device.\n" : kFullLegacyBoot;
+    EXPECT_FALSE(bool(writeFileAtomically(testing::optionValue(run.command, "path"),
+                                          llvm::StringRef(console))));
+    return std::nullopt;
+  });
+  auto results = verify::checkBoot(fakeSeaBios("kvm", false), request, qemu);
+  ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
+  ASSERT_EQ(qemu.runs.size(), 2u);
+  EXPECT_EQ(qemu.runs[0].command[2], "kvm");
+  EXPECT_EQ(qemu.runs[1].command[2], "tcg");
+  EXPECT_TRUE((*results)[0].passed());
+  EXPECT_NE((*results)[0].outcomeDetail.find(
+                "(under TCG; under KVM: the firmware ran out of boot options"),
+            std::string::npos)
+      << (*results)[0].outcomeDetail;
   llvm::sys::fs::remove_directories(scratch);
 }
 

@@ -412,25 +412,25 @@ llvm::Expected<std::vector<FirmwareBootResult>> checkBoot(const BootTools &tools
     if (!located)
       return makeError("{} was not located before the boot check", firmwareName(firmware).str());
     QemuBootSetup setup{firmware, validated->romPath, validated->nicModel, ""};
+    bool automatic = !located->acceleratorRequested;
+    bool kvm = located->accelerator == "kvm";
     LocatedFirmware emulated = *located;
     emulated.accelerator = "tcg";
-    emulated.acceleratorReason = "KVM failed during an earlier boot";
-    bool automatic = !located->acceleratorRequested;
-    bool useKvm = located->accelerator == "kvm" && !(automatic && kvmFailedDuringBoot);
-    auto result = bootOnce(useKvm ? *located : emulated, setup, *validated, runner);
+    bool skipKvm = kvm && automatic && kvmFailedDuringBoot;
+    auto result = bootOnce(skipKvm ? emulated : *located, setup, *validated, runner);
     if (!result)
       return result.takeError();
-    if (useKvm && automatic && !result->passed()) {
+    if (kvm && !skipKvm && automatic && !result->passed()) {
       // A KVM that passed the probe can still fail a real boot (nested or
-      // sandboxed hosts) and that says nothing about the ROM; a failure is
-      // only reported once TCG, which needs nothing of the host, confirms it.
+      // sandboxed hosts), and that says nothing about the ROM: the verdict
+      // is TCG's, which needs nothing of the host, and says what KVM did.
       bool kvmBroke = result->outcome == BootOutcome::AcceleratorFailed;
       kvmFailedDuringBoot = kvmFailedDuringBoot || kvmBroke;
+      std::string underKvm = result->outcomeDetail;
       result = bootOnce(emulated, setup, *validated, runner);
       if (!result)
         return result.takeError();
-      result->outcomeDetail += kvmBroke ? " (under TCG: KVM failed during the boot)"
-                                        : " (confirmed under TCG)";
+      result->outcomeDetail += fmt::format(" (under TCG; under KVM: {})", underKvm);
     }
     results.push_back(std::move(*result));
   }
