@@ -58,6 +58,15 @@ std::string fakeBootProgramCache(const std::string &scratch) {
   return scratch + "/cache";
 }
 
+// A full-depth SeaBIOS boot of Debian's e1000 ROM, served from a fake cache.
+verify::BootCheckRequest seaBiosRequest(const std::string &scratch) {
+  verify::BootCheckRequest request;
+  request.romPath = testing::kDebianRomDir + std::string("/efi-e1000.rom");
+  request.firmwares = {verify::Firmware::SeaBios};
+  request.bootProgramCache = fakeBootProgramCache(scratch);
+  return request;
+}
+
 verify::BootTools fakeSeaBios(const std::string &accelerator, bool requested) {
   verify::BootTools tools;
   tools.firmwares.push_back({verify::Firmware::SeaBios, "/usr/bin/qemu-fake", "/fw/bios.bin", "",
@@ -73,10 +82,7 @@ const char *kFullLegacyBoot =
 
 TEST(BootOrchestration, AFullBootIsSeenInTheSerialLogQemuWrites) {
   std::string scratch = testing::makeScratchDir("orchestration-boot");
-  verify::BootCheckRequest request;
-  request.romPath = testing::kDebianRomDir + std::string("/efi-e1000.rom");
-  request.firmwares = {verify::Firmware::SeaBios};
-  request.bootProgramCache = fakeBootProgramCache(scratch);
+  verify::BootCheckRequest request = seaBiosRequest(scratch);
   std::string servedProgram;
   FakeProcessRunner qemu([&](const FakeRun &run) -> std::optional<int> {
     std::string tftp = testing::optionValue(run.command, "tftp");
@@ -101,10 +107,7 @@ TEST(BootOrchestration, AFullBootIsSeenInTheSerialLogQemuWrites) {
 
 TEST(BootOrchestration, OutOfOrderLinesAreNotAPass) {
   std::string scratch = testing::makeScratchDir("orchestration-order");
-  verify::BootCheckRequest request;
-  request.romPath = testing::kDebianRomDir + std::string("/efi-e1000.rom");
-  request.firmwares = {verify::Firmware::SeaBios};
-  request.bootProgramCache = fakeBootProgramCache(scratch);
+  verify::BootCheckRequest request = seaBiosRequest(scratch);
   FakeProcessRunner qemu([&](const FakeRun &run) -> std::optional<int> {
     // The boot program's lines before its download, then the firmware gives up.
     EXPECT_FALSE(bool(writeFileAtomically(
@@ -124,10 +127,7 @@ TEST(BootOrchestration, OutOfOrderLinesAreNotAPass) {
 // boots straight under TCG.
 TEST(BootOrchestration, ABootThatFailsUnderAutomaticKvmGetsTcgsVerdictSayingWhatKvmDid) {
   std::string scratch = testing::makeScratchDir("orchestration-kvm-gave-up");
-  verify::BootCheckRequest request;
-  request.romPath = testing::kDebianRomDir + std::string("/efi-e1000.rom");
-  request.firmwares = {verify::Firmware::SeaBios};
-  request.bootProgramCache = fakeBootProgramCache(scratch);
+  verify::BootCheckRequest request = seaBiosRequest(scratch);
   FakeProcessRunner qemu([](const FakeRun &run) -> std::optional<int> {
     std::string console = run.command.at(2) == "kvm" ? "No bootable device.\n" : kFullLegacyBoot;
     EXPECT_FALSE(bool(writeFileAtomically(testing::optionValue(run.command, "path"),
@@ -149,10 +149,7 @@ TEST(BootOrchestration, ABootThatFailsUnderAutomaticKvmGetsTcgsVerdictSayingWhat
 
 TEST(BootOrchestration, ABootKvmBreaksIsRunAgainUnderTcgOnlyWhenKvmWasChosenAutomatically) {
   std::string scratch = testing::makeScratchDir("orchestration-kvm");
-  verify::BootCheckRequest request;
-  request.romPath = testing::kDebianRomDir + std::string("/efi-e1000.rom");
-  request.firmwares = {verify::Firmware::SeaBios};
-  request.bootProgramCache = fakeBootProgramCache(scratch);
+  verify::BootCheckRequest request = seaBiosRequest(scratch);
   auto behaviour = [](const FakeRun &run) -> std::optional<int> {
     // QEMU's command starts {qemu, "-accel", ACCELERATOR, ...}.
     if (run.command.at(2) == "kvm")
