@@ -1,6 +1,8 @@
 // romfit prune: decides what an efidrv link keeps under a rule set and writes
 // what the relink needs. build.ninja runs it; users run it to see the effect
 // of a rule set on one link.
+#include <optional>
+
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>
@@ -23,28 +25,33 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
     return makeError("'romfit prune' needs --rules FILE and --out-dir DIR");
   std::string directory = arguments.get("--directory").value_or(".");
   std::vector<std::string> passedOver;
-  auto rules = [&]() -> llvm::Expected<rules::RuleSet> {
-    if (*rulesPath != "auto")
-      return rules::loadRuleSet(*rulesPath);
-    std::vector<rules::RuleSet> candidates;
+  std::vector<rules::RuleSet> candidates;
+  std::optional<rules::PruneDecision> decision;
+  const rules::RuleSet *chosen = nullptr;
+  if (*rulesPath == "auto") {
     for (const std::string &path : rules::builtInRuleSets(ROMFIT_SOURCE_DIR "/rules")) {
       auto candidate = rules::loadRuleSet(path);
       if (!candidate)
         return candidate.takeError();
       candidates.push_back(std::move(*candidate));
     }
-    auto choice = rules::chooseRuleSet(arguments.linkerCommand, directory, candidates);
-    if (!choice)
-      return choice.takeError();
-    passedOver = choice->passedOver;
-    return std::move(candidates[choice->chosen]);
-  }();
-  if (!rules)
-    return rules.takeError();
-  auto decision = rules::decidePrune(arguments.linkerCommand, directory, *rules);
-  if (!decision)
-    return decision.takeError();
-
+    auto automatic = rules::decidePruneAmong(arguments.linkerCommand, directory, candidates);
+    if (!automatic)
+      return automatic.takeError();
+    passedOver = std::move(automatic->passedOver);
+    chosen = &candidates[automatic->chosen];
+    decision = std::move(automatic->decision);
+  } else {
+    auto explicitRules = rules::loadRuleSet(*rulesPath);
+    if (!explicitRules)
+      return explicitRules.takeError();
+    candidates.push_back(std::move(*explicitRules));
+    chosen = &candidates.front();
+    auto decided = rules::decidePrune(arguments.linkerCommand, directory, *chosen);
+    if (!decided)
+      return decided.takeError();
+    decision = std::move(*decided);
+  }
   std::vector<rules::ArchiveEntry> entries;
   for (const rules::PrunedMember &member : decision->members)
     entries.push_back({member.name, member.buffer});
@@ -55,7 +62,7 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
   if (std::error_code ec = llvm::sys::fs::create_directories(*outDir))
     return makeError("{}: cannot create: {}", *outDir, ec.message());
   std::string json =
-      rules::pruneRecordText(rules::pruneRecordOf(*decision, *rules, passedOver));
+      rules::pruneRecordText(rules::pruneRecordOf(*decision, *chosen, passedOver));
   for (auto [name, contents] :
        {std::pair<std::string, std::string>{"stub.c", rules::generateStubSource(decision->stubs)},
         {"prune.json", json}})
@@ -64,7 +71,7 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
   if (llvm::Error error = writeFileAtomically(*outDir + "/pruned.a", *pruned))
     return error;
 
-  fmt::print("{}: rule set {}{}\n", decision->archivePath, rules->path,
+  fmt::print("{}: rule set {}{}\n", decision->archivePath, chosen->path,
              passedOver.empty() ? std::string()
                                 : " (auto; passed over: " + llvm::join(passedOver, "; ") + ")");
   fmt::print("{}: {} -> {} members, {} -> {} B kept by ld; {} REQUIREs dropped, {} kept, "

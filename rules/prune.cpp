@@ -139,42 +139,23 @@ static std::string failedPrecondition(const RuleSet &rules, const PreconditionCh
                      check.precondition.line, check.precondition.text(), check.evidence);
 }
 
-llvm::Expected<RuleSetChoice> chooseRuleSet(const Argv &link, llvm::StringRef directory,
-                                            llvm::ArrayRef<RuleSet> candidates) {
-  auto original = analyse(link, directory);
-  if (!original)
-    return original.takeError();
-  RuleSetChoice choice;
-  for (size_t index = 0; index < candidates.size(); ++index) {
-    std::vector<PreconditionCheck> checks = checkPreconditions(**original, candidates[index]);
-    auto failed = llvm::find_if(checks, [](const PreconditionCheck &c) { return !c.held; });
-    if (failed == checks.end()) {
-      choice.chosen = index;
-      return choice;
-    }
-    choice.passedOver.push_back(failedPrecondition(candidates[index], *failed));
-  }
-  return makeError("no built-in rule set fits this link: {}", llvm::join(choice.passedOver, "; "));
-}
-
-llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef directory,
-                                          const RuleSet &rules) {
-  auto original = analyse(link, directory);
-  if (!original)
-    return original.takeError();
+// The decision on a link already analysed (`original`), so choosing a rule
+// set and pruning under it read the archive once.
+static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, const Argv &link,
+                                              llvm::StringRef directory, const RuleSet &rules) {
   PruneDecision decision;
   // Nothing is cut on an assumption the objects contradict.
-  decision.preconditions = checkPreconditions(**original, rules);
+  decision.preconditions = checkPreconditions(original, rules);
   for (const PreconditionCheck &check : decision.preconditions)
     if (!check.held)
       return makeError("{}", failedPrecondition(rules, check));
-  decision.membersBefore = archiveMembers(**original);
-  decision.bytesBefore = keptBytes(**original);
+  decision.membersBefore = archiveMembers(original);
+  decision.bytesBefore = keptBytes(original);
 
   // Cuts must name symbols the link has, and each cut's target needs a stub,
   // or the relink would leave the reference undefined.
   for (const CutRule &cut : rules.cuts) {
-    auto parsed = parseCut((*original)->graph, cut.cut);
+    auto parsed = parseCut(original.graph, cut.cut);
     if (!parsed)
       return withContext(parsed.takeError(), fmt::format("{}:{}", rules.path, cut.line));
     llvm::StringRef target = llvm::StringRef(cut.cut).rsplit("->").second;
@@ -190,9 +171,9 @@ llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef dire
   }
 
   // Which archive the relink replaces: the one the link extracts from.
-  for (const LoadedObject &object : (*original)->link.objects)
+  for (const LoadedObject &object : original.link.objects)
     if (object.memberIndex) {
-      decision.archivePath = (*original)->inputs->files[object.inputIndex].path;
+      decision.archivePath = original.inputs->files[object.inputIndex].path;
       break;
     }
   if (decision.archivePath.empty())
@@ -201,34 +182,34 @@ llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef dire
   // Config objects' REQUIREs are what the rule set may drop.
   std::vector<std::pair<std::string, std::string>> configRequires;  // symbol, config member
   std::set<std::string> seen;
-  const LinkGraph &graph = (*original)->graph;
-  for (size_t object = 0; object < (*original)->link.objects.size(); ++object) {
-    const LoadedObject &requirer = (*original)->link.objects[object];
-    if (!isConfigObject(**original, requirer))
+  const LinkGraph &graph = original.graph;
+  for (size_t object = 0; object < original.link.objects.size(); ++object) {
+    const LoadedObject &requirer = original.link.objects[object];
+    if (!isConfigObject(original, requirer))
       continue;
     for (const Edge &edge : graph.outEdges(graph.objectNodes[object]))
       if (edge.kind == EdgeKind::Require && seen.insert(edge.symbol.str()).second)
-        configRequires.emplace_back(edge.symbol.str(), memberFileName(**original, requirer).str());
+        configRequires.emplace_back(edge.symbol.str(), memberFileName(original, requirer).str());
   }
 
   // Members of the full link that feed a table, with the obj_ symbol that
   // makes ld extract each (what a REQUIRE_OBJECT names).
   struct Feeder { std::string member, symbol; std::set<std::string> tables; };
   std::vector<Feeder> feeders;
-  for (size_t object = 0; object < (*original)->link.objects.size(); ++object) {
-    const LoadedObject &loaded = (*original)->link.objects[object];
+  for (size_t object = 0; object < original.link.objects.size(); ++object) {
+    const LoadedObject &loaded = original.link.objects[object];
     if (!loaded.memberIndex)
       continue;
-    std::set<std::string> tables = tablesFedBy(**original, int32_t(object));
+    std::set<std::string> tables = tablesFedBy(original, int32_t(object));
     if (tables.empty())
       continue;
     std::string provided;
-    for (const auto &entry : (*original)->link.symbols)
+    for (const auto &entry : original.link.symbols)
       if (entry.getKey().startswith("obj_") && entry.getValue().definingObject == int32_t(object) &&
           entry.getValue().state == GlobalSymbol::State::Defined)
         provided = entry.getKey().str();
     if (!provided.empty())
-      feeders.push_back({memberFileName(**original, loaded).str(), provided, std::move(tables)});
+      feeders.push_back({memberFileName(original, loaded).str(), provided, std::move(tables)});
   }
   auto countsAsDriverTable = [&](const std::string &table) {
     return rules.driverTables.empty() ||
@@ -305,15 +286,46 @@ llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef dire
   std::set<std::string> linked;
   for (const PrunedMember &member : decision.members)
     linked.insert(member.name);
-  for (size_t object = 0; object < (*original)->link.objects.size(); ++object) {
-    const LoadedObject &loaded = (*original)->link.objects[object];
-    if (loaded.memberIndex && !linked.count(memberFileName(**original, loaded).str()))
+  for (size_t object = 0; object < original.link.objects.size(); ++object) {
+    const LoadedObject &loaded = original.link.objects[object];
+    if (loaded.memberIndex && !linked.count(memberFileName(original, loaded).str()))
       decision.removed.push_back(
-          {memberFileName(**original, loaded).str(), keptBytesOf(**original, int32_t(object))});
+          {memberFileName(original, loaded).str(), keptBytesOf(original, int32_t(object))});
   }
   llvm::stable_sort(decision.removed, [](const auto &a, const auto &b) { return a.bytes > b.bytes; });
   decision.modelled = std::move(current);
   return decision;
+}
+
+llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef directory,
+                                          const RuleSet &rules) {
+  auto original = analyse(link, directory);
+  if (!original)
+    return original.takeError();
+  return decideOn(**original, link, directory, rules);
+}
+
+llvm::Expected<AutoPruneDecision> decidePruneAmong(const Argv &link, llvm::StringRef directory,
+                                                   llvm::ArrayRef<RuleSet> candidates) {
+  auto original = analyse(link, directory);
+  if (!original)
+    return original.takeError();
+  AutoPruneDecision chosen;
+  for (size_t index = 0; index < candidates.size(); ++index) {
+    std::vector<PreconditionCheck> checks = checkPreconditions(**original, candidates[index]);
+    auto failed = llvm::find_if(checks, [](const PreconditionCheck &c) { return !c.held; });
+    if (failed != checks.end()) {
+      chosen.passedOver.push_back(failedPrecondition(candidates[index], *failed));
+      continue;
+    }
+    auto decision = decideOn(**original, link, directory, candidates[index]);
+    if (!decision)
+      return decision.takeError();
+    chosen.chosen = index;
+    chosen.decision = std::move(*decision);
+    return chosen;
+  }
+  return makeError("no built-in rule set fits this link: {}", llvm::join(chosen.passedOver, "; "));
 }
 
 } // namespace romfit::rules

@@ -70,15 +70,16 @@ llvm::Expected<PruneDecision> decidePrune(const Argv &link, llvm::StringRef dire
 std::vector<PreconditionCheck> checkPreconditions(const analysis::LinkAnalysis &link,
                                                   const RuleSet &rules);
 
-// `--rules auto`: the first of `candidates` (strongest first) whose
-// preconditions all hold on this link, with why, and why each earlier one
-// was passed over.
-struct RuleSetChoice {
+// `--rules auto`: the decision under the first of `candidates` (strongest
+// first) whose preconditions all hold on this link, and why each earlier one
+// was passed over. The link is analysed once for both.
+struct AutoPruneDecision {
   size_t chosen = 0;
-  std::vector<std::string> passedOver;  // "FILE: precondition ... does not hold: EVIDENCE"
+  std::vector<std::string> passedOver;  // "FILE:LINE: precondition ... does not hold: EVIDENCE"
+  PruneDecision decision;
 };
-llvm::Expected<RuleSetChoice> chooseRuleSet(const Argv &link, llvm::StringRef directory,
-                                            llvm::ArrayRef<RuleSet> candidates);
+llvm::Expected<AutoPruneDecision> decidePruneAmong(const Argv &link, llvm::StringRef directory,
+                                                   llvm::ArrayRef<RuleSet> candidates);
 
 // The same link with extra --defsym NAME=0 definitions.
 Argv withDefinitions(const Argv &link, const std::vector<std::string> &symbols);
