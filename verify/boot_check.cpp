@@ -283,7 +283,7 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const LocatedFirmware &firmwa
   }
   std::optional<std::string> bootProgramPath;
   QemuBootSetup runSetup = setup;
-  if (request.depth == Depth::Full && request.expectedLines.empty()) {
+  if (request.servesBootPrograms()) {
     BootProgram program = bootProgramFor(setup.firmware);
     auto located = locateBootProgram(program, request.bootProgramCache);
     if (!located)
@@ -392,7 +392,7 @@ llvm::Expected<BootCheckRequest> validateBootRequest(const BootCheckRequest &req
       return absolute.takeError();
     validated.romPath = *absolute;
   }
-  if (request.depth == Depth::Full && request.expectedLines.empty())
+  if (request.servesBootPrograms())
     for (Firmware firmware : request.firmwares)
       if (auto located = locateBootProgram(bootProgramFor(firmware), request.bootProgramCache);
           !located)

@@ -123,6 +123,9 @@ struct BootCheckRequest {
   // When set, the lines (in order) every firmware must show instead of the
   // depth's, for ROMs that are not iPXE, such as the test fixture's driver.
   std::vector<std::string> expectedLines;
+
+  // Whether boots serve a boot program over TFTP (and so need it cached).
+  bool servesBootPrograms() const { return depth == Depth::Full && expectedLines.empty(); }
 };
 
 // Checks what can be checked without QEMU: the ROM is a readable file (its

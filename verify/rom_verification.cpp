@@ -80,7 +80,6 @@ std::vector<Firmware> firmwaresNeeded(const std::vector<ImagePlan> &plan) {
 BootTools locateAvailableTools(const BootToolOptions &options, llvm::ArrayRef<Firmware> firmwares,
                                const BootCheckRequest &request,
                                std::vector<MissingFirmware> &missing) {
-  bool needsPrograms = request.depth == Depth::Full && request.expectedLines.empty();
   BootTools tools;
   for (Firmware firmware : firmwares) {
     auto located = locateFirmware(options, firmware);
@@ -88,7 +87,7 @@ BootTools locateAvailableTools(const BootToolOptions &options, llvm::ArrayRef<Fi
       missing.push_back({firmware, llvm::toString(located.takeError())});
       continue;
     }
-    if (needsPrograms)
+    if (request.servesBootPrograms())
       if (auto program = locateBootProgram(bootProgramFor(firmware), request.bootProgramCache);
           !program) {
         missing.push_back({firmware, llvm::toString(program.takeError())});
