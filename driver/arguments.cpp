@@ -29,6 +29,13 @@ static const OptionSpec *findOption(const CommandSpec &spec, const std::string &
 llvm::Expected<ParsedArguments> parseArguments(const CommandSpec &spec,
                                                llvm::ArrayRef<std::string> arguments) {
   ParsedArguments parsed;
+  if (spec.rawArguments) {
+    if (arguments.size() == 1 && (arguments[0] == "-h" || arguments[0] == "--help"))
+      parsed.helpRequested = true;
+    else
+      parsed.positionals.assign(arguments.begin(), arguments.end());
+    return parsed;
+  }
   for (size_t i = 0; i < arguments.size(); ++i) {
     const std::string &argument = arguments[i];
     if (argument == "--") {

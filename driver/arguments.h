@@ -28,6 +28,10 @@ struct CommandSpec {
   size_t minPositionals = 0;
   size_t maxPositionals = SIZE_MAX;
   bool takesLinkerCommand = false;    // everything after `--` is kept verbatim
+  // Commands that mimic another tool's command line (EfiRom's "-ec FILE",
+  // "-i ID ID ...") get every argument verbatim as a positional; only a lone
+  // -h/--help is romfit's.
+  bool rawArguments = false;
 };
 
 class ParsedArguments {

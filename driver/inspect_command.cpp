@@ -53,6 +53,14 @@ void printEfi(const pci::EfiDetails &efi, uint64_t imageOffset) {
                section.virtualAddress);
 }
 
+// Firmware checks a legacy image's sum; an EFI image needs none, and EDK2's
+// EfiRom writes none, so a nonzero sum there is no fault.
+std::string checksumText(const pci::Image &image) {
+  if (image.checksumOk)
+    return "ok";
+  return image.efi ? "none (an EFI image needs none)" : "BAD";
+}
+
 void printText(const LoadedRom &loaded, const BudgetLine &line) {
   const pci::Rom &rom = loaded.rom;
   fmt::print("{}: {} B, {} image{}\n", loaded.path, withThousands(rom.fileSize), rom.images.size(),
@@ -63,7 +71,7 @@ void printText(const LoadedRom &loaded, const BudgetLine &line) {
     const pci::DataStructure &pcir = image.pcir;
     fmt::print("  image {} at {:#x}: {}, {} B, {:04x}:{:04x}, class {:06x}, checksum {}{}\n", i,
                image.offset, pci::imageTypeText(image), withThousands(image.length), pcir.vendor,
-               pcir.device, pcir.classCode, yesNo(image.checksumOk),
+               pcir.device, pcir.classCode, checksumText(image),
                image.isLast() ? ", last image" : "");
     fmt::print("    PCIR at {:#x}: revision {}, length {}, code type {}, code revision {:#06x}, "
                "device list {}\n",
@@ -133,6 +141,7 @@ llvm::json::Object imageJson(const pci::Image &image) {
       {"device_list", std::move(deviceList)},
       {"last", image.isLast()},
       {"checksum_ok", image.checksumOk},
+      {"checksum_required", !image.efi},
       {"machine", nullptr},
       {"compressed", false},
   };

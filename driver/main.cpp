@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <llvm/Support/InitLLVM.h>
+#include <llvm/Support/Path.h>
 
 #include "driver/command.h"
 
@@ -31,8 +32,22 @@ static void printOverview() {
              "exit status: 0 ok, 1 a check failed (e.g. over budget), 2 usage or input error.\n");
 }
 
+// Installed under another tool's name (a link named EfiRom, efirom, catrom
+// or catrom.pl), romfit runs the command that takes that tool's arguments.
+static std::vector<std::string> commandForProgramName(llvm::StringRef program) {
+  llvm::StringRef name = llvm::sys::path::filename(program);
+  if (name == "EfiRom")
+    return {"efirom", "--edk2"};
+  if (name == "efirom")
+    return {"efirom", "--ipxe"};
+  if (name == "catrom" || name == "catrom.pl")
+    return {"catrom"};
+  return {};
+}
+
 static int run(int argc, char **argv) {
-  std::vector<std::string> arguments(argv + 1, argv + argc);
+  std::vector<std::string> arguments = commandForProgramName(argv[0]);
+  arguments.insert(arguments.end(), argv + 1, argv + argc);
   if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h" ||
       arguments[0] == "help") {
     printOverview();

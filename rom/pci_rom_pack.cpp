@@ -151,7 +151,9 @@ llvm::Error setLastImageFlag(llvm::MutableArrayRef<uint8_t> bytes, bool last) {
     return llvm::Error::success();
   uint8_t change = uint8_t(wanted - indicator);
   indicator = wanted;
-  if (auto slot = checksumSlot(*image))
+  // An image without a valid checksum (EfiRom writes none into EFI images)
+  // has no byte reserved for one: leave its bytes alone.
+  if (auto slot = checksumSlot(*image); slot && image->checksumOk)
     bytes[*slot] = uint8_t(bytes[*slot] - change);
   return llvm::Error::success();
 }

@@ -43,7 +43,8 @@ llvm::Expected<std::vector<Bytes>> splitImages(llvm::ArrayRef<uint8_t> rom);
 
 // Sets or clears the PCIR last-image flag of the single image `image`, and
 // compensates in the image's checksum byte (legacy: offset 6; EFI: the byte
-// efirom reserves after the PCIR) so a valid checksum stays valid.
+// efirom reserves after the PCIR) so a valid checksum stays valid; an
+// image whose checksum was not valid keeps its other bytes.
 llvm::Error setLastImageFlag(llvm::MutableArrayRef<uint8_t> image, bool last);
 
 // Chains images, flagging only the final one as last.
