@@ -9,6 +9,7 @@
 #include "support/file_io.h"
 #include "rom/pci_rom.h"
 #include "driver/command.h"
+#include "driver/data_directory.h"
 #include "driver/proof_options.h"
 #include "driver/rom_report.h"
 #include "report/budget_check.h"
@@ -108,7 +109,12 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   options.config = arguments.get("--config").value_or("");
   // "auto" reaches romfit prune as it is: the choice needs each link's objects.
   options.rulesPath = arguments.get("--rules").value_or("auto");
-  options.autoRuleSets = rules::builtInRuleSets(ROMFIT_SOURCE_DIR "/rules");
+  if (options.rulesPath == "auto") {
+    auto directory = builtInRulesDirectory();
+    if (!directory)
+      return directory.takeError();
+    options.autoRuleSets = rules::builtInRuleSets(*directory);
+  }
   options.romIds = arguments.getAll("--rom");
   options.imageNames = arguments.getAll("--image");
   options.cross = arguments.get("--cross").value_or("");

@@ -12,6 +12,7 @@
 #include "support/file_io.h"
 #include "driver/analysis_options.h"
 #include "driver/command.h"
+#include "driver/data_directory.h"
 #include "rules/prune.h"
 #include "rules/prune_record.h"
 
@@ -29,7 +30,10 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
   std::optional<rules::PruneDecision> decision;
   const rules::RuleSet *chosen = nullptr;
   if (*rulesPath == "auto") {
-    for (const std::string &path : rules::builtInRuleSets(ROMFIT_SOURCE_DIR "/rules")) {
+    auto rulesDirectory = builtInRulesDirectory();
+    if (!rulesDirectory)
+      return rulesDirectory.takeError();
+    for (const std::string &path : rules::builtInRuleSets(*rulesDirectory)) {
       auto candidate = rules::loadRuleSet(path);
       if (!candidate)
         return candidate.takeError();
