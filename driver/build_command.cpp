@@ -1,5 +1,8 @@
 // romfit build: iPXE's make, a pruned relink of each EFI driver through a
 // generated build.ninja, packed ROMs, the before/after table and the checks.
+#include <array>
+#include <map>
+
 #include <fmt/format.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/JSON.h>
@@ -49,7 +52,8 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
 // programs that are not installed leave their images "not verified", unless
 // --verify asked for the proof outright.
 llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
-                                    const rules::BuildGraphInputs &graph) {
+                                    const rules::BuildGraphInputs &graph,
+                                    std::map<std::string, std::string> &verdicts) {
   bool required = arguments.has("--verify");
   auto proof = proofRequestFrom(arguments);
   if (!proof)
@@ -85,6 +89,9 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
                verify::depthName(request.depth).str(), verify::verificationText(*verification));
     fmt::print("  {}\n", verify::verificationSummary(*verification));
     std::string failedPath = rules::layoutOf(graph).failedRom(rom.romId);
+    verdicts[rom.romId] = verification->passed()      ? "passed"
+                          : verification->anyFailed() ? "FAILED"
+                                                      : "not verified";
     if (verification->passed()) {
       llvm::sys::fs::remove(failedPath);  // an earlier build's failure is history now
     } else if (verification->anyFailed()) {
@@ -96,6 +103,61 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
     }
   }
   return status;
+}
+
+// The name a ROM goes by once built: QEMU's for --rom-set qemu, else ID.rom.
+std::string shippedName(const ParsedArguments &arguments, const std::string &romId) {
+  if (arguments.get("--rom-set") == std::optional<std::string>("qemu"))
+    return rules::qemuRomFileName(romId);
+  return romId + ".rom";
+}
+
+// One row per ROM: what a packager reads before shipping the set.
+void printSetSummary(const ParsedArguments &arguments, const rules::BuildGraphInputs &graph,
+                     uint64_t budget, const std::map<std::string, std::string> &verdicts) {
+  std::vector<std::array<std::string, 5>> rows = {{"ROM", "ID", "bytes", "budget", "boot proof"}};
+  for (const rules::RomBuild &rom : graph.roms) {
+    std::string path = rules::layoutOf(graph).prunedRom(rom.romId);
+    uint64_t size = 0;
+    if (llvm::sys::fs::file_size(path, size))
+      llvm::sys::fs::file_size(rules::layoutOf(graph).failedRom(rom.romId), size);
+    auto verdict = verdicts.find(rom.romId);
+    rows.push_back({shippedName(arguments, rom.romId), rom.romId, withThousands(size),
+                    fmt::format("{:.1f}%", 100.0 * double(size) / double(budget)),
+                    verdict == verdicts.end() ? "unverified (--no-verify)" : verdict->second});
+  }
+  std::array<size_t, 5> widths{};
+  for (const auto &row : rows)
+    for (size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], row[i].size());
+  fmt::print("\n");
+  for (const auto &row : rows)
+    fmt::print("{:<{}}  {:<{}}  {:>{}}  {:>{}}  {}\n", row[0], widths[0], row[1], widths[1], row[2],
+               widths[2], row[3], widths[3], row[4]);
+}
+
+// --install-dir: the ROMs that did not fail their proof, under the names a
+// package ships them by, each written whole or not at all.
+llvm::Error installRoms(const ParsedArguments &arguments, const rules::BuildGraphInputs &graph,
+                        const std::map<std::string, std::string> &verdicts) {
+  auto directory = arguments.get("--install-dir");
+  if (!directory)
+    return llvm::Error::success();
+  if (std::error_code error = llvm::sys::fs::create_directories(*directory))
+    return makeError("{}: cannot create directory: {}", *directory, error.message());
+  for (const rules::RomBuild &rom : graph.roms) {
+    auto verdict = verdicts.find(rom.romId);
+    if (verdict != verdicts.end() && verdict->second == "FAILED")
+      continue;
+    auto bytes = readFileBytes(rules::layoutOf(graph).prunedRom(rom.romId));
+    if (!bytes)
+      return bytes.takeError();
+    std::string target = *directory + "/" + shippedName(arguments, rom.romId);
+    if (llvm::Error error = writeFileAtomically(target, *bytes))
+      return error;
+    fmt::print("installed {}\n", target);
+  }
+  return llvm::Error::success();
 }
 
 llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
@@ -117,6 +179,16 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   }
   options.romIds = arguments.getAll("--rom");
   options.imageNames = arguments.getAll("--image");
+  if (auto set = arguments.get("--rom-set")) {
+    if (*set != "qemu")
+      return makeError("unknown --rom-set '{}' (known: qemu)", *set);
+    if (!options.romIds.empty())
+      return makeError("--rom-set qemu names its ROMs: give it or --rom, not both");
+    options.romIds = rules::qemuNicRomIds();
+    // What QEMU's roms/Makefile packs today.
+    if (options.imageNames.empty())
+      options.imageNames = {"legacy", "efi:x86_64"};
+  }
   options.cross = arguments.get("--cross").value_or("");
   if (auto jobs = arguments.get("-j")) {
     if (llvm::StringRef(*jobs).getAsInteger(10, options.jobs) || options.jobs == 0)
@@ -142,21 +214,28 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
       return romStatus.takeError();
     status = std::max(status, *romStatus);
   }
+  std::map<std::string, std::string> verdicts;
   if (arguments.has("--no-verify")) {
     fmt::print("not verified (--no-verify): no ROM was booted\n");
-    return status;
+  } else {
+    auto verified = verifyBuiltRoms(arguments, outcome->graph, verdicts);
+    if (!verified)
+      return verified.takeError();
+    status = std::max(status, *verified);
   }
-  auto verified = verifyBuiltRoms(arguments, outcome->graph);
-  if (!verified)
-    return verified.takeError();
-  return std::max(status, *verified);
+  if (outcome->graph.roms.size() > 1 || arguments.has("--rom-set"))
+    printSetSummary(arguments, outcome->graph, *budget, verdicts);
+  if (llvm::Error error = installRoms(arguments, outcome->graph, verdicts))
+    return error;
+  return status;
 }
 
 RegisterCommand registration{
     CommandSpec{
         "build",
         "build iPXE ROMs that fit: make, prune each EFI driver's link, pack, check",
-        "--ipxe SRC --rom ID [--rom ID]... [--image KIND]... [--config NAME] [--rules FILE]\n"
+        "--ipxe SRC (--rom ID [--rom ID]... | --rom-set qemu) [--image KIND]... [--config NAME]\n"
+        "       [--rules FILE] [--install-dir DIR]\n"
         "       [--cross PREFIX] [--budget SIZE] [-j N] [--verify|--no-verify] [--depth full|dhcp]\n"
         "       [--boot-programs DIR] [--expect LINE]... -o OUTDIR",
         "Runs iPXE's own make for the objects, archives, version objects and elf2efi,\n"
@@ -170,12 +249,20 @@ RegisterCommand registration{
         "image, wherever QEMU, the firmware and the boot programs are installed (what\n"
         "is missing leaves its images 'not verified', named); a ROM that fails is moved\n"
         "to OUTDIR/ID.failed.rom. --no-verify skips the proof and says so.\n"
+        "With several ROMs (or --rom-set) a table ends the run: each ROM's shipped name,\n"
+        "bytes, share of the budget and proof verdict. --install-dir DIR then copies\n"
+        "every ROM that did not fail its proof to DIR under that name.\n"
         "exit status: 0 every ROM fits and none failed its boot proof, 1 a ROM is over\n"
         "budget or failed its proof, 2 usage, input, make or link errors (and, with\n"
         "--verify, a firmware or boot program that is missing).",
         withProofOptions({
             {{"--ipxe"}, "SRC", "the iPXE source tree (its top or its src/)"},
             {{"--rom"}, "ID", "a ROM to build, 8 hex digits (e.g. 8086100e); repeatable", true},
+            {{"--rom-set"}, "SET",
+             "qemu: QEMU's 8 NIC ROMs, legacy + efi:x86_64 unless --image says otherwise, "
+             "named as QEMU names them (efi-e1000.rom, ...)"},
+            {{"--install-dir"}, "DIR",
+             "copy each ROM that did not fail its proof here, under its shipped name"},
             {{"--image"}, "KIND", "an image to put in each ROM; repeatable", true},
             {{"--config"}, "NAME", "iPXE's CONFIG (e.g. qemu)"},
             {{"--rules"}, "FILE",

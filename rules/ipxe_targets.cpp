@@ -61,12 +61,18 @@ llvm::Expected<std::string> findIpxeSourceDir(llvm::StringRef path) {
 }
 
 namespace {
-struct QemuNic { const char *romId, *device; };
-// QEMU's own pairing of NIC models and iPXE ROMs (its pc-bios/*.rom).
+struct QemuNic { const char *romId, *device, *romFile; };
+// QEMU's own pairing of NIC models and iPXE ROMs, and the names its
+// roms/Makefile gives them in pc-bios/.
 constexpr QemuNic kQemuNics[] = {
-    {"8086100e", "e1000"},   {"808610d3", "e1000e"},  {"80861209", "i82559er"},
-    {"10500940", "ne2k_pci"}, {"10222000", "pcnet"},  {"10ec8139", "rtl8139"},
-    {"1af41000", "virtio-net-pci"}, {"15ad07b0", "vmxnet3"},
+    {"8086100e", "e1000", "efi-e1000.rom"},
+    {"808610d3", "e1000e", "efi-e1000e.rom"},
+    {"80861209", "i82559er", "efi-eepro100.rom"},
+    {"10500940", "ne2k_pci", "efi-ne2k_pci.rom"},
+    {"10222000", "pcnet", "efi-pcnet.rom"},
+    {"10ec8139", "rtl8139", "efi-rtl8139.rom"},
+    {"1af41000", "virtio-net-pci", "efi-virtio.rom"},
+    {"15ad07b0", "vmxnet3", "efi-vmxnet3.rom"},
 };
 } // namespace
 
@@ -84,6 +90,13 @@ std::string qemuNicModel(llvm::StringRef romId) {
   for (const QemuNic &nic : kQemuNics)
     if (romId.equals_insensitive(nic.romId))
       return nic.device;
+  return "";
+}
+
+std::string qemuRomFileName(llvm::StringRef romId) {
+  for (const QemuNic &nic : kQemuNics)
+    if (romId.equals_insensitive(nic.romId))
+      return nic.romFile;
   return "";
 }
 

@@ -39,5 +39,7 @@ llvm::Expected<std::string> findIpxeSourceDir(llvm::StringRef path);
 const std::vector<std::string> &qemuNicRomIds();
 // The QEMU device that loads a ROM ID's ROM ("e1000" for 8086100e), or empty.
 std::string qemuNicModel(llvm::StringRef romId);
+// The name QEMU ships a ROM ID's ROM under ("efi-e1000.rom"), or empty.
+std::string qemuRomFileName(llvm::StringRef romId);
 
 } // namespace romfit::rules
