@@ -1,9 +1,11 @@
 #include "rules/prune.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include <llvm/ADT/StringExtras.h>
+#include <llvm/BinaryFormat/ELF.h>
 #include <llvm/Support/Path.h>
 
 #include "support/error.h"
@@ -68,14 +70,26 @@ size_t archiveMembers(const LinkAnalysis &analysis) {
 }
 
 // Tables a member puts entries into, by name.
-std::set<std::string> tablesFedBy(const LinkAnalysis &analysis, int32_t object) {
-  std::set<std::string> tables;
-  for (NodeId section : analysis.graph.sectionNodes[object]) {
+// The tables an object puts entries into, each with the entries: the named
+// symbols it defines in its .tbl.TABLE.NN sections.
+std::map<std::string, std::set<std::string>> tableEntriesOf(const LinkAnalysis &analysis,
+                                                             int32_t object) {
+  std::map<std::string, std::set<std::string>> tables;
+  const std::vector<NodeId> &sections = analysis.graph.sectionNodes[object];
+  for (NodeId section : sections) {
     if (section == kNoNode)
       continue;
     const Node &node = analysis.graph.nodes[section];
     if (node.isTableEntry())
-      tables.insert(analysis.graph.nodes[node.table].name.str());
+      tables[analysis.graph.nodes[node.table].name.str()];
+  }
+  for (const ElfSymbol &symbol : analysis.link.objects[object].elf.symbols) {
+    if (symbol.name.empty() || !symbol.isDefinedInSection() || symbol.type == llvm::ELF::STT_SECTION ||
+        symbol.sectionIndex >= sections.size() || sections[symbol.sectionIndex] == kNoNode)
+      continue;
+    const Node &node = analysis.graph.nodes[sections[symbol.sectionIndex]];
+    if (node.isTableEntry())
+      tables[analysis.graph.nodes[node.table].name.str()].insert(symbol.name.str());
   }
   return tables;
 }
@@ -194,13 +208,16 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
 
   // Members of the full link that feed a table, with the obj_ symbol that
   // makes ld extract each (what a REQUIRE_OBJECT names).
-  struct Feeder { std::string member, symbol; std::set<std::string> tables; };
+  struct Feeder { std::string member, symbol; std::map<std::string, std::set<std::string>> tables; };
   std::vector<Feeder> feeders;
+  std::map<std::string, std::set<std::string>> entriesInLink;  // table -> every entry
   for (size_t object = 0; object < original.link.objects.size(); ++object) {
     const LoadedObject &loaded = original.link.objects[object];
     if (!loaded.memberIndex)
       continue;
-    std::set<std::string> tables = tablesFedBy(original, int32_t(object));
+    auto tables = tableEntriesOf(original, int32_t(object));
+    for (const auto &[table, entries] : tables)
+      entriesInLink[table].insert(entries.begin(), entries.end());
     if (tables.empty())
       continue;
     std::string provided;
@@ -214,6 +231,37 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
   auto countsAsDriverTable = [&](const std::string &table) {
     return rules.driverTables.empty() ||
            llvm::is_contained(rules.driverTables, table);
+  };
+  // Entry rules name entries the full link has, or they would silently
+  // match nothing (a typo keeps or drops nothing).
+  if (!rules.tableEntries.empty() && rules.require != RequireRule::TableConsumers)
+    return makeError("{}:{}: table-entries needs 'require-policy table-consumers'", rules.path,
+                     rules.tableEntries.front().line);
+  for (const TableEntryRule &rule : rules.tableEntries)
+    for (const std::string &entry : rule.entries)
+      if (!entriesInLink[rule.table].count(entry))
+        return makeError("{}:{}: no member of this link puts an entry '{}' into table {}{}",
+                         rules.path, rule.line, entry, rule.table,
+                         entriesInLink[rule.table].empty()
+                             ? " (the link has no such table)"
+                             : fmt::format(" (it has: {})",
+                                           llvm::join(entriesInLink[rule.table], ", ")));
+  // Whether a feeder's entries in `table` count, under the entry rules:
+  // with `keep`, only a named entry does; with `drop`, any entry not named.
+  auto entriesCount = [&](const std::string &table, const std::set<std::string> &entries) {
+    std::set<std::string> named;
+    std::optional<bool> keep;
+    for (const TableEntryRule &rule : rules.tableEntries)
+      if (rule.table == table) {
+        keep = rule.keep;
+        named.insert(rule.entries.begin(), rule.entries.end());
+      }
+    if (!keep)
+      return true;
+    auto isNamed = [&](const std::string &entry) { return named.count(entry) != 0; };
+    if (*keep)
+      return llvm::any_of(entries, isNamed);
+    return entries.empty() || !llvm::all_of(entries, isNamed);
   };
 
   // Drop config's REQUIREs (unless the policy keeps them), then keep back,
@@ -251,10 +299,10 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
     for (const Feeder &feeder : feeders) {
       if (loaded.count(feeder.member) || keptMembers.count(feeder.symbol))
         continue;
-      for (const std::string &table : feeder.tables) {
+      for (const auto &[table, entries] : feeder.tables) {
         auto node = current->graph.tableNodes.find(table);
-        if (countsAsDriverTable(table) && node != current->graph.tableNodes.end() &&
-            live.isLive(node->second)) {
+        if (countsAsDriverTable(table) && entriesCount(table, entries) &&
+            node != current->graph.tableNodes.end() && live.isLive(node->second)) {
           keptMembers[feeder.symbol] = table;
           changed = true;
           break;

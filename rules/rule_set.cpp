@@ -105,6 +105,25 @@ public:
       pendingReasonLine = number;
       return llvm::Error::success();
     }
+    if (keyword == "table-entries") {
+      if (words.size() < 4 || (words[2] != "keep" && words[2] != "drop"))
+        return error("table-entries takes 'TABLE keep|drop SYMBOL...'");
+      TableEntryRule rule;
+      rule.table = words[1].str();
+      rule.keep = words[2] == "keep";
+      for (size_t i = 3; i < words.size(); ++i)
+        rule.entries.push_back(words[i].str());
+      rule.line = number;
+      for (const TableEntryRule &earlier : rules.tableEntries)
+        if (earlier.table == rule.table && earlier.keep != rule.keep)
+          return error("table {} already has a '{}' rule (line {}): one table keeps or drops, "
+                       "not both",
+                       rule.table, earlier.keep ? "keep" : "drop", earlier.line);
+      rules.tableEntries.push_back(std::move(rule));
+      reasonTarget = &rules.tableEntries.back().reason;
+      pendingReasonLine = number;
+      return llvm::Error::success();
+    }
     if (keyword == "precondition") {
       if (words.size() < 3 || words[1] != "unreferenced" || words.size() == 4 ||
           (words.size() > 4 && words[3] != "in"))
@@ -141,7 +160,7 @@ public:
       return llvm::Error::success();
     }
     return error("unknown rule '{}' (description, applies-to, precondition, require-policy, "
-                 "driver-tables, cut)",
+                 "driver-tables, table-entries, cut)",
                  keyword.str());
   }
 

@@ -39,6 +39,19 @@ struct Precondition {
 
 enum class RequireRule { Keep, IntentOnly, TableConsumers };
 
+// Under table-consumers, single entries of a driver table: `table-entries
+// TABLE keep SYMBOL...` counts only the members that put one of these entries
+// into TABLE as its feeders; `drop` counts every feeder but those whose
+// entries in TABLE are all named. An entry is the symbol the member defines
+// in its .tbl.TABLE.NN section (efi_snp_driver in net_drivers).
+struct TableEntryRule {
+  std::string table;
+  bool keep = true;
+  std::vector<std::string> entries;
+  std::string reason;
+  unsigned line = 0;
+};
+
 struct RuleSet {
   std::string path;
   std::string description;
@@ -49,6 +62,7 @@ struct RuleSet {
   // Empty: every table live code iterates.
   std::vector<std::string> driverTables;
   std::string driverTablesReason;
+  std::vector<TableEntryRule> tableEntries;
   std::vector<CutRule> cuts;
   std::vector<Precondition> preconditions;
 

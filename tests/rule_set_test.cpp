@@ -42,7 +42,7 @@ TEST(RuleSet, ErrorsNameFileAndLine) {
             "test.rules:1: this rule has no 'why:' line; every rule must give its reason");
   EXPECT_EQ(parseError("cut a->b\n  why: ok\nfrobnicate x\n"),
             "test.rules:3: unknown rule 'frobnicate' (description, applies-to, precondition, "
-            "require-policy, driver-tables, cut)");
+            "require-policy, driver-tables, table-entries, cut)");
   EXPECT_EQ(parseError("  why: orphan\n"), "test.rules:1: 'why:' must follow a rule");
   EXPECT_EQ(parseError("require-policy sometimes\n  why: x\n"),
             "test.rules:1: unknown require-policy 'sometimes' (keep, intent-only, table-consumers)");
@@ -56,6 +56,28 @@ TEST(RuleSet, ErrorsNameFileAndLine) {
             "test.rules:1: this rule has no 'why:' line; every rule must give its reason");
   EXPECT_EQ(parseError("applies-to bios\n"),
             "test.rules:1: unknown image kind 'bios' (efi or legacy)");
+  EXPECT_EQ(parseError("table-entries net_drivers efi_snp_driver\n  why: x\n"),
+            "test.rules:1: table-entries takes 'TABLE keep|drop SYMBOL...'");
+  EXPECT_EQ(parseError("table-entries net_drivers keep\n  why: x\n"),
+            "test.rules:1: table-entries takes 'TABLE keep|drop SYMBOL...'");
+  EXPECT_EQ(parseError("table-entries t keep a\n  why: x\ntable-entries t drop b\n  why: y\n"),
+            "test.rules:3: table t already has a 'keep' rule (line 1): one table keeps or "
+            "drops, not both");
+}
+
+TEST(RuleSet, TableEntryRulesKeepTheirTableEntriesAndReason) {
+  auto rules = parseRuleSet("table-entries net_drivers keep efi_snp_driver vlan_driver\n"
+                            "  why: only SNP\ntable-entries timers drop rdtsc_timer\n  why: r\n",
+                            "t.rules");
+  ASSERT_TRUE(bool(rules)) << llvm::toString(rules.takeError());
+  ASSERT_EQ(rules->tableEntries.size(), 2u);
+  EXPECT_EQ(rules->tableEntries[0].table, "net_drivers");
+  EXPECT_TRUE(rules->tableEntries[0].keep);
+  EXPECT_EQ(rules->tableEntries[0].entries,
+            (std::vector<std::string>{"efi_snp_driver", "vlan_driver"}));
+  EXPECT_EQ(rules->tableEntries[0].reason, "only SNP");
+  EXPECT_FALSE(rules->tableEntries[1].keep);
+  EXPECT_EQ(rules->tableEntries[1].line, 3u);
 }
 
 TEST(RuleSet, PreconditionsKeepTheirMembersLineAndReason) {
