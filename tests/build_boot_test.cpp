@@ -37,6 +37,29 @@ TEST(BuildBoot, PrunedFixtureRomsPassFullNetworkBoots) {
   llvm::sys::fs::remove_directories(scratch);
 }
 
+// The arm64 driver, cross-built as iPXE's is (--cross aarch64-linux-gnu-;
+// scripts/setup installs gcc-aarch64-linux-gnu), passes the same kind of
+// proof on AAVMF: qemu-system-aarch64 -M virt downloads GRUB's
+// grubnetaa64.efi through the ROM's SNP, and GRUB fetches its grub.cfg.
+TEST(BuildBoot, PrunedArm64FixtureRomPassesAFullNetworkBootOnAavmf) {
+  std::string scratch = testing::makeScratchDir("build-boot-arm64");
+  std::string tree = testing::copyMinipxe(scratch);
+  auto build = runRomfit({"build", "--ipxe", tree, "--config", "qemu", "--rom", "8086100e",
+                          "--image", "efi:arm64", "--cross", "aarch64-linux-gnu-", "--verify",
+                          "-o", scratch + "/out"});
+  EXPECT_EQ(build.status, 0) << build.out << build.err;
+  EXPECT_NE(build.out.find("efi:arm64    aavmf    PASS"), std::string::npos) << build.out;
+  EXPECT_NE(build.out.find("passed: 1 of 1 images passed"), std::string::npos) << build.out;
+  EXPECT_TRUE(testing::fileExists(scratch + "/out/8086100e.rom"));
+  auto unpruned = runRomfit({"verify", "--boot", scratch + "/out/8086100e.unpruned.rom"});
+  EXPECT_EQ(unpruned.status, 0) << unpruned.out << unpruned.err;
+  EXPECT_NE(unpruned.out.find("efi:arm64    aavmf    PASS"), std::string::npos)
+      << unpruned.out;
+  EXPECT_NE(unpruned.out.find("passed: 1 of 1 images passed"), std::string::npos)
+      << unpruned.out;
+  llvm::sys::fs::remove_directories(scratch);
+}
+
 TEST(BuildBoot, ExpectedLinesReplaceTheBootProgramsCheck) {
   std::string scratch = testing::makeScratchDir("build-expect");
   std::string tree = testing::copyMinipxe(scratch);
