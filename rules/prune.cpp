@@ -268,7 +268,8 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
   // until nothing changes, each member of the full link that the pruned link
   // lacks and that feeds a driver table the pruned link iterates. A kept
   // member is REQUIREd from the stub object, as config would have.
-  std::map<std::string, std::string> keptMembers;  // obj_ symbol -> table that justified it
+  // obj_ symbol -> the table that justified keeping it, and its entries there
+  std::map<std::string, std::pair<std::string, std::set<std::string>>> keptMembers;
   std::unique_ptr<LinkAnalysis> current;
   for (;;) {
     ++decision.iterations;
@@ -303,7 +304,7 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
         auto node = current->graph.tableNodes.find(table);
         if (countsAsDriverTable(table) && entriesCount(table, entries) &&
             node != current->graph.tableNodes.end() && live.isLive(node->second)) {
-          keptMembers[feeder.symbol] = table;
+          keptMembers[feeder.symbol] = {table, entries};
           changed = true;
           break;
         }
@@ -318,8 +319,9 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
       decision.droppedRequires.push_back({symbol, requirer});
       decision.stubs.absentSymbols.push_back(symbol);
     }
-  for (const auto &[symbol, table] : keptMembers) {
-    decision.keptRequires.push_back({symbol, table});
+  for (const auto &[symbol, why] : keptMembers) {
+    decision.keptRequires.push_back(
+        {symbol, why.first, std::vector<std::string>(why.second.begin(), why.second.end())});
     decision.stubs.requiredSymbols.push_back(symbol);
   }
   for (const LoadedObject &object : current->link.objects)

@@ -42,6 +42,7 @@ struct PruneDecision {
   struct KeptRequire {
     std::string symbol;
     std::string table;  // the iterated table its member feeds; empty under 'keep'
+    std::vector<std::string> entries;  // what the member puts into that table
   };
   std::vector<KeptRequire> keptRequires;
   std::vector<PrunedMember> members;      // what the relink extracts, in archive order

@@ -28,7 +28,7 @@ PruneRecord pruneRecordOf(const PruneDecision &decision, const RuleSet &rules,
   for (const DroppedRequire &require : decision.droppedRequires)
     record.droppedRequires.push_back({require.symbol, require.requiredBy});
   for (const PruneDecision::KeptRequire &require : decision.keptRequires)
-    record.keptRequires.push_back({require.symbol, require.table});
+    record.keptRequires.push_back({require.symbol, require.table, require.entries});
   for (const PrunedMember &member : decision.members)
     record.members.push_back(member.name);
   for (const PruneDecision::RemovedMember &member : decision.removed)
@@ -48,8 +48,13 @@ llvm::json::Value toJson(const PruneRecord &record) {
   for (const auto &require : record.droppedRequires)
     dropped.push_back(
         llvm::json::Object{{"symbol", require.symbol}, {"required_by", require.requiredBy}});
-  for (const auto &require : record.keptRequires)
-    kept.push_back(llvm::json::Object{{"symbol", require.symbol}, {"table", require.table}});
+  for (const auto &require : record.keptRequires) {
+    llvm::json::Array entries;
+    for (const std::string &entry : require.entries)
+      entries.push_back(entry);
+    kept.push_back(llvm::json::Object{
+        {"symbol", require.symbol}, {"table", require.table}, {"entries", std::move(entries)}});
+  }
   for (const std::string &member : record.members)
     members.push_back(member);
   for (const auto &member : record.removedMembers)
@@ -190,7 +195,9 @@ llvm::Expected<PruneRecord> parsePruneRecord(llvm::StringRef text, llvm::StringR
     record.droppedRequires.push_back({require.string("symbol"), require.string("required_by")});
   });
   forEachObject(fields, "kept_requires", &problem, [&](FieldReader &require) {
-    record.keptRequires.push_back({require.string("symbol"), require.string("table")});
+    PruneRecord::Kept kept{require.string("symbol"), require.string("table"), {}};
+    forEachString(require, "entries", &problem, kept.entries);
+    record.keptRequires.push_back(std::move(kept));
   });
   forEachString(fields, "members", &problem, record.members);
   forEachObject(fields, "removed_members", &problem, [&](FieldReader &member) {

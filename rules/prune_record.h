@@ -30,6 +30,7 @@ struct PruneRecord {
   };
   struct Kept {
     std::string symbol, table;
+    std::vector<std::string> entries;  // the member's entries in that table
   };
   struct Removed {
     std::string name;

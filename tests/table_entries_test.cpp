@@ -41,6 +41,13 @@ TEST(TableEntries, KeepAndDropChooseWhichFeedersCount) {
   ASSERT_EQ(kept.build.status, 0) << kept.build.out << kept.build.err;
   EXPECT_TRUE(kept.members.count("efi_snp.o"));
   EXPECT_TRUE(kept.members.count("intel.o"));
+  // prune.json names the entry that kept it, for romfit shrink to propose.
+  auto record = rules::parsePruneRecord(
+      readText(scratch + "/keep/8086100e/efi-x86_64/prune.json"), "prune.json");
+  ASSERT_TRUE(bool(record)) << llvm::toString(record.takeError());
+  ASSERT_EQ(record->keptRequires.size(), 1u);
+  EXPECT_EQ(record->keptRequires[0].symbol, "obj_efi_snp");
+  EXPECT_EQ(record->keptRequires[0].entries, std::vector<std::string>{"efi_snp_driver"});
 
   Built dropped = buildWithEntryRule(scratch, tree, "drop",
                                      "table-entries efi_drivers drop efi_snp_driver");
