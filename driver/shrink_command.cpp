@@ -95,17 +95,21 @@ llvm::Expected<std::vector<rules::ShrinkCandidate>> candidatesOf(const ShrinkSet
         return candidate.table == kept.table && candidate.entries == kept.entries;
       });
       if (!seen)
-        candidates.push_back({kept.table, kept.entries, kept.symbol});
+        candidates.push_back({kept.table, kept.entries, kept.symbol, kept.bytes});
     }
   }
   if (error)
     return makeError("{}: {}", romDir, error.message());
+  // Largest first, so ddmin's first halves hold the removals worth most.
+  llvm::stable_sort(candidates, [](const rules::ShrinkCandidate &a, const rules::ShrinkCandidate &b) {
+    return a.bytes > b.bytes;
+  });
   return candidates;
 }
 
 std::string candidateText(const rules::ShrinkCandidate &candidate) {
-  return fmt::format("{} {} ({})", candidate.table, llvm::join(candidate.entries, " "),
-                     candidate.member);
+  return fmt::format("{} {} ({}, {} B)", candidate.table, llvm::join(candidate.entries, " "),
+                     candidate.member, withThousands(candidate.bytes));
 }
 
 llvm::Expected<int> runShrink(const ParsedArguments &arguments) {

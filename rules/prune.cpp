@@ -208,7 +208,11 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
 
   // Members of the full link that feed a table, with the obj_ symbol that
   // makes ld extract each (what a REQUIRE_OBJECT names).
-  struct Feeder { std::string member, symbol; std::map<std::string, std::set<std::string>> tables; };
+  struct Feeder {
+    std::string member, symbol;
+    std::map<std::string, std::set<std::string>> tables;
+    uint64_t bytes = 0;
+  };
   std::vector<Feeder> feeders;
   std::map<std::string, std::set<std::string>> entriesInLink;  // table -> every entry
   for (size_t object = 0; object < original.link.objects.size(); ++object) {
@@ -226,7 +230,8 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
           entry.getValue().state == GlobalSymbol::State::Defined)
         provided = entry.getKey().str();
     if (!provided.empty())
-      feeders.push_back({memberFileName(original, loaded).str(), provided, std::move(tables)});
+      feeders.push_back({memberFileName(original, loaded).str(), provided, std::move(tables),
+                         keptBytesOf(original, int32_t(object))});
   }
   auto countsAsDriverTable = [&](const std::string &table) {
     return rules.driverTables.empty() ||
@@ -268,8 +273,8 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
   // until nothing changes, each member of the full link that the pruned link
   // lacks and that feeds a driver table the pruned link iterates. A kept
   // member is REQUIREd from the stub object, as config would have.
-  // obj_ symbol -> the table that justified keeping it, and its entries there
-  std::map<std::string, std::pair<std::string, std::set<std::string>>> keptMembers;
+  // obj_ symbol -> the feeder kept back, and the table that justified it
+  std::map<std::string, std::pair<std::string, const Feeder *>> keptMembers;
   std::unique_ptr<LinkAnalysis> current;
   for (;;) {
     ++decision.iterations;
@@ -304,7 +309,7 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
         auto node = current->graph.tableNodes.find(table);
         if (countsAsDriverTable(table) && entriesCount(table, entries) &&
             node != current->graph.tableNodes.end() && live.isLive(node->second)) {
-          keptMembers[feeder.symbol] = {table, entries};
+          keptMembers[feeder.symbol] = {table, &feeder};
           changed = true;
           break;
         }
@@ -320,8 +325,10 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
       decision.stubs.absentSymbols.push_back(symbol);
     }
   for (const auto &[symbol, why] : keptMembers) {
-    decision.keptRequires.push_back(
-        {symbol, why.first, std::vector<std::string>(why.second.begin(), why.second.end())});
+    const std::set<std::string> &entries = why.second->tables.at(why.first);
+    decision.keptRequires.push_back({symbol, why.first,
+                                     std::vector<std::string>(entries.begin(), entries.end()),
+                                     why.second->bytes});
     decision.stubs.requiredSymbols.push_back(symbol);
   }
   for (const LoadedObject &object : current->link.objects)

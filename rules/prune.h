@@ -43,6 +43,7 @@ struct PruneDecision {
     std::string symbol;
     std::string table;  // the iterated table its member feeds; empty under 'keep'
     std::vector<std::string> entries;  // what the member puts into that table
+    uint64_t bytes = 0;  // allocated bytes ld kept of the member in the unpruned link
   };
   std::vector<KeptRequire> keptRequires;
   std::vector<PrunedMember> members;      // what the relink extracts, in archive order

@@ -28,7 +28,7 @@ PruneRecord pruneRecordOf(const PruneDecision &decision, const RuleSet &rules,
   for (const DroppedRequire &require : decision.droppedRequires)
     record.droppedRequires.push_back({require.symbol, require.requiredBy});
   for (const PruneDecision::KeptRequire &require : decision.keptRequires)
-    record.keptRequires.push_back({require.symbol, require.table, require.entries});
+    record.keptRequires.push_back({require.symbol, require.table, require.entries, require.bytes});
   for (const PrunedMember &member : decision.members)
     record.members.push_back(member.name);
   for (const PruneDecision::RemovedMember &member : decision.removed)
@@ -53,7 +53,10 @@ llvm::json::Value toJson(const PruneRecord &record) {
     for (const std::string &entry : require.entries)
       entries.push_back(entry);
     kept.push_back(llvm::json::Object{
-        {"symbol", require.symbol}, {"table", require.table}, {"entries", std::move(entries)}});
+        {"symbol", require.symbol},
+        {"table", require.table},
+        {"entries", std::move(entries)},
+        {"bytes", int64_t(require.bytes)}});
   }
   for (const std::string &member : record.members)
     members.push_back(member);
@@ -195,8 +198,12 @@ llvm::Expected<PruneRecord> parsePruneRecord(llvm::StringRef text, llvm::StringR
     record.droppedRequires.push_back({require.string("symbol"), require.string("required_by")});
   });
   forEachObject(fields, "kept_requires", &problem, [&](FieldReader &require) {
-    PruneRecord::Kept kept{require.string("symbol"), require.string("table"), {}};
+    PruneRecord::Kept kept{require.string("symbol"), require.string("table"), {}, 0};
     forEachString(require, "entries", &problem, kept.entries);
+    int64_t bytes = require.integer("bytes");
+    if (bytes < 0 && problem.empty())
+      problem = "kept_requires: a negative byte count";
+    kept.bytes = uint64_t(std::max<int64_t>(bytes, 0));
     record.keptRequires.push_back(std::move(kept));
   });
   forEachString(fields, "members", &problem, record.members);

@@ -31,6 +31,7 @@ struct PruneRecord {
   struct Kept {
     std::string symbol, table;
     std::vector<std::string> entries;  // the member's entries in that table
+    uint64_t bytes = 0;  // allocated bytes ld kept of the member in the unpruned link
   };
   struct Removed {
     std::string name;

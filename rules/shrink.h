@@ -17,6 +17,7 @@ struct ShrinkCandidate {
   std::string table;
   std::vector<std::string> entries;
   std::string member;  // the obj_ symbol that kept it
+  uint64_t bytes = 0;  // the member's bytes in the unpruned link: largest are tried first
 };
 
 struct ShrinkTrial {

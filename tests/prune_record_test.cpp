@@ -20,7 +20,7 @@ PruneRecord sampleRecord() {
   record.iterations = 2;
   record.stubs = {{"ipxe", -1}};
   record.droppedRequires = {{"obj_tls", "config.o"}};
-  record.keptRequires = {{"obj_efi_snp", "net_drivers", {"efi_snp_driver"}}};
+  record.keptRequires = {{"obj_efi_snp", "net_drivers", {"efi_snp_driver"}, 4127}};
   record.members = {"intel.o", "efi_snp.o"};
   record.removedMembers = {{"tls.o", 15013}, {"dmesg.o", 8546}, {"iscsi.o", 7535}};
   return record;
@@ -36,6 +36,7 @@ TEST(PruneRecord, WhatIsWrittenReadsBackTheSame) {
   EXPECT_EQ(read->removedMembers[1].bytes, 8546u);
   EXPECT_EQ(read->stubs[0].returns, -1);
   EXPECT_EQ(read->keptRequires[0].entries, std::vector<std::string>{"efi_snp_driver"});
+  EXPECT_EQ(read->keptRequires[0].bytes, 4127u);
   EXPECT_TRUE(read->preconditions[0].held);
   EXPECT_EQ(text.back(), '\n');
   // Keys come out sorted, so the file is the same on every run.
