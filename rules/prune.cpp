@@ -1,7 +1,6 @@
 #include "rules/prune.h"
 
 #include <map>
-#include <optional>
 #include <set>
 
 #include <llvm/ADT/StringExtras.h>
@@ -69,7 +68,6 @@ size_t archiveMembers(const LinkAnalysis &analysis) {
   return count;
 }
 
-// Tables a member puts entries into, by name.
 // The tables an object puts entries into, each with the entries: the named
 // symbols it defines in its .tbl.TABLE.NN sections.
 std::map<std::string, std::set<std::string>> tableEntriesOf(const LinkAnalysis &analysis,
@@ -239,9 +237,6 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
   };
   // Entry rules name entries the full link has, or they would silently
   // match nothing (a typo keeps or drops nothing).
-  if (!rules.tableEntries.empty() && rules.require != RequireRule::TableConsumers)
-    return makeError("{}:{}: table-entries needs 'require-policy table-consumers'", rules.path,
-                     rules.tableEntries.front().line);
   for (const TableEntryRule &rule : rules.tableEntries)
     for (const std::string &entry : rule.entries)
       if (!entriesInLink[rule.table].count(entry))
@@ -251,20 +246,22 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
                              ? " (the link has no such table)"
                              : fmt::format(" (it has: {})",
                                            llvm::join(entriesInLink[rule.table], ", ")));
+  // Per table with entry rules: keep or drop, and every entry named.
+  struct EntryFilter { bool keep = true; std::set<std::string> named; };
+  std::map<std::string, EntryFilter> entryFilters;
+  for (const TableEntryRule &rule : rules.tableEntries) {
+    EntryFilter &filter = entryFilters[rule.table];
+    filter.keep = rule.keep;  // the parser refuses keep and drop on one table
+    filter.named.insert(rule.entries.begin(), rule.entries.end());
+  }
   // Whether a feeder's entries in `table` count, under the entry rules:
   // with `keep`, only a named entry does; with `drop`, any entry not named.
   auto entriesCount = [&](const std::string &table, const std::set<std::string> &entries) {
-    std::set<std::string> named;
-    std::optional<bool> keep;
-    for (const TableEntryRule &rule : rules.tableEntries)
-      if (rule.table == table) {
-        keep = rule.keep;
-        named.insert(rule.entries.begin(), rule.entries.end());
-      }
-    if (!keep)
+    auto filter = entryFilters.find(table);
+    if (filter == entryFilters.end())
       return true;
-    auto isNamed = [&](const std::string &entry) { return named.count(entry) != 0; };
-    if (*keep)
+    auto isNamed = [&](const std::string &entry) { return filter->second.named.count(entry) != 0; };
+    if (filter->second.keep)
       return llvm::any_of(entries, isNamed);
     return entries.empty() || !llvm::all_of(entries, isNamed);
   };

@@ -204,6 +204,11 @@ llvm::Expected<RuleSet> parseRuleSet(llvm::StringRef text, llvm::StringRef path)
   }
   if (llvm::Error error = parser.finishRule())
     return error;
+  // Entry rules narrow table-consumers' tables; under any other policy they
+  // would silently do nothing.
+  if (!parser.rules.tableEntries.empty() && parser.rules.require != RequireRule::TableConsumers)
+    return makeError("{}:{}: table-entries needs 'require-policy table-consumers'", path.str(),
+                     parser.rules.tableEntries.front().line);
   if (parser.rules.appliesTo.empty())
     parser.rules.appliesTo = {"efi"};
   return std::move(parser.rules);

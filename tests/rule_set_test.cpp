@@ -63,10 +63,13 @@ TEST(RuleSet, ErrorsNameFileAndLine) {
   EXPECT_EQ(parseError("table-entries t keep a\n  why: x\ntable-entries t drop b\n  why: y\n"),
             "test.rules:3: table t already has a 'keep' rule (line 1): one table keeps or "
             "drops, not both");
+  EXPECT_EQ(parseError("require-policy keep\n  why: x\ntable-entries t keep a\n  why: y\n"),
+            "test.rules:3: table-entries needs 'require-policy table-consumers'");
 }
 
 TEST(RuleSet, TableEntryRulesKeepTheirTableEntriesAndReason) {
-  auto rules = parseRuleSet("table-entries net_drivers keep efi_snp_driver vlan_driver\n"
+  auto rules = parseRuleSet("require-policy table-consumers\n  why: p\n"
+                            "table-entries net_drivers keep efi_snp_driver vlan_driver\n"
                             "  why: only SNP\ntable-entries timers drop rdtsc_timer\n  why: r\n",
                             "t.rules");
   ASSERT_TRUE(bool(rules)) << llvm::toString(rules.takeError());
@@ -77,7 +80,7 @@ TEST(RuleSet, TableEntryRulesKeepTheirTableEntriesAndReason) {
             (std::vector<std::string>{"efi_snp_driver", "vlan_driver"}));
   EXPECT_EQ(rules->tableEntries[0].reason, "only SNP");
   EXPECT_FALSE(rules->tableEntries[1].keep);
-  EXPECT_EQ(rules->tableEntries[1].line, 3u);
+  EXPECT_EQ(rules->tableEntries[1].line, 5u);
 }
 
 TEST(RuleSet, PreconditionsKeepTheirMembersLineAndReason) {
