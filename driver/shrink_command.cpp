@@ -12,6 +12,8 @@
 
 #include "driver/command.h"
 #include "driver/data_directory.h"
+#include "rules/build_layout.h"
+#include "rules/ipxe_targets.h"
 #include "rules/prune_record.h"
 #include "rules/shrink.h"
 #include "support/byte_sizes.h"
@@ -30,6 +32,7 @@ constexpr const char *kNotExercised =
 struct ShrinkSetup {
   std::vector<std::string> buildArguments;  // romfit build's, without --rules and -o
   std::string romId;
+  std::vector<rules::ImageKind> images;
   std::string baseRules;      // the rule set's text
   std::string baseRulesPath;
   std::string outDir;
@@ -39,14 +42,13 @@ struct ShrinkSetup {
 // the build (its budget check and boot proof included) exits 0.
 llvm::Expected<rules::ShrinkTrial> runTrial(const ShrinkSetup &setup, const std::string &rules,
                                             size_t number) {
-  std::string trialDir = setup.outDir + "/trial";
+  rules::BuildLayout layout(setup.outDir + "/trial");
   std::string rulesPath = setup.outDir + "/trial.rules";
   if (llvm::Error error = writeFileAtomically(rulesPath, llvm::StringRef(rules)))
     return error;
-  std::vector<std::string> command = {
-      llvm::sys::fs::getMainExecutable(nullptr, (void *)&runTrial), "build"};
+  std::vector<std::string> command = {romfitExecutable(), "build"};
   command.insert(command.end(), setup.buildArguments.begin(), setup.buildArguments.end());
-  command.insert(command.end(), {"--rules", rulesPath, "-o", trialDir});
+  command.insert(command.end(), {"--rules", rulesPath, "-o", layout.outDir()});
   std::string log = fmt::format("{}/trial-{}.log", setup.outDir, number);
   auto started = std::chrono::steady_clock::now();
   auto process = support::systemProcessRunner().start(command, log, log);
@@ -61,9 +63,10 @@ llvm::Expected<rules::ShrinkTrial> runTrial(const ShrinkSetup &setup, const std:
   trial.passed = *status == 0;
   if (*status == 2)
     return makeError("trial {}: romfit build could not build (exit 2); see {}", number, log);
-  for (const char *name : {".rom", ".failed.rom"}) {
+  // A ROM that failed its proof was moved aside to ID.failed.rom.
+  for (const std::string &rom : {layout.prunedRom(setup.romId), layout.failedRom(setup.romId)}) {
     uint64_t size = 0;
-    if (!llvm::sys::fs::file_size(trialDir + "/" + setup.romId + name, size))
+    if (!llvm::sys::fs::file_size(rom, size))
       trial.romBytes = size;
   }
   trial.verdict = trial.passed ? "every boot passed" : fmt::format("failed (see {})", log);
@@ -74,18 +77,12 @@ llvm::Expected<rules::ShrinkTrial> runTrial(const ShrinkSetup &setup, const std:
 // back for a table, from each image's prune.json.
 llvm::Expected<std::vector<rules::ShrinkCandidate>> candidatesOf(const ShrinkSetup &setup) {
   std::vector<rules::ShrinkCandidate> candidates;
-  std::error_code error;
-  std::string romDir = setup.outDir + "/trial/" + setup.romId;
-  for (llvm::sys::fs::directory_iterator entry(romDir, error), end; entry != end && !error;
-       entry.increment(error)) {
-    std::string record = entry->path() + "/prune.json";
-    if (!llvm::sys::fs::exists(record))
-      continue;
-    auto text = readFileBytes(record);
-    if (!text)
-      return text.takeError();
-    auto parsed = rules::parsePruneRecord(
-        llvm::StringRef(reinterpret_cast<const char *>(text->data()), text->size()), record);
+  rules::BuildLayout layout(setup.outDir + "/trial");
+  for (const rules::ImageKind &kind : setup.images) {
+    if (!kind.efi)
+      continue;  // legacy images are not pruned
+    auto parsed = rules::readPruneRecord(
+        layout.imageFile(setup.romId, kind.name, rules::ImageFile::PruneRecord));
     if (!parsed)
       return parsed.takeError();
     for (const auto &kept : parsed->keptRequires) {
@@ -98,8 +95,6 @@ llvm::Expected<std::vector<rules::ShrinkCandidate>> candidatesOf(const ShrinkSet
         candidates.push_back({kept.table, kept.entries, kept.symbol, kept.bytes});
     }
   }
-  if (error)
-    return makeError("{}: {}", romDir, error.message());
   // Largest first, so ddmin's first halves hold the removals worth most.
   llvm::stable_sort(candidates, [](const rules::ShrinkCandidate &a, const rules::ShrinkCandidate &b) {
     return a.bytes > b.bytes;
@@ -124,8 +119,15 @@ llvm::Expected<int> runShrink(const ParsedArguments &arguments) {
   for (const char *option : {"--config", "--cross", "--boot-programs"})
     if (auto value = arguments.get(option))
       setup.buildArguments.insert(setup.buildArguments.end(), {option, *value});
-  for (const std::string &image : arguments.getAll("--image"))
+  for (const std::string &image : arguments.getAll("--image")) {
+    auto kind = rules::parseImageKind(image);
+    if (!kind)
+      return kind.takeError();
+    setup.images.push_back(std::move(*kind));
     setup.buildArguments.insert(setup.buildArguments.end(), {"--image", image});
+  }
+  if (setup.images.empty())
+    setup.images = rules::defaultImageKinds();
   if (auto path = arguments.get("--rules")) {
     setup.baseRulesPath = *path;
   } else {
