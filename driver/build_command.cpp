@@ -201,7 +201,7 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   if (!level)
     return level.takeError();
   options.compressionLevel = *level;
-  options.romfit = llvm::sys::fs::getMainExecutable(nullptr, (void *)&runBuild);
+  options.romfit = romfitExecutable();
 
   auto outcome = rules::runBuild(options);
   if (!outcome)

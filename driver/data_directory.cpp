@@ -13,14 +13,17 @@ namespace {
 int addressInThisExecutable;
 }
 
+std::string romfitExecutable() {
+  return llvm::sys::fs::getMainExecutable(nullptr, &addressInThisExecutable);
+}
+
 llvm::Expected<std::string> builtInRulesDirectory() {
   if (const char *fromEnvironment = std::getenv("ROMFIT_RULES_DIR"); fromEnvironment && *fromEnvironment) {
     if (!llvm::sys::fs::is_directory(fromEnvironment))
       return makeError("ROMFIT_RULES_DIR={} is not a directory", fromEnvironment);
     return std::string(fromEnvironment);
   }
-  std::string executable =
-      llvm::sys::fs::getMainExecutable(nullptr, &addressInThisExecutable);
+  std::string executable = romfitExecutable();
   llvm::SmallString<256> directory(llvm::sys::path::parent_path(executable));
   llvm::sys::path::append(directory, "..", "share", "romfit", "rules");
   llvm::sys::path::remove_dots(directory, /*remove_dot_dot=*/true);

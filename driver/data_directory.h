@@ -8,6 +8,10 @@
 
 namespace romfit::driver {
 
+// This romfit's own executable: what build.ninja and shrink's trials run,
+// and where the installed files are looked for.
+std::string romfitExecutable();
+
 // The built-in rule sets: $ROMFIT_RULES_DIR when set, else
 // EXE_DIR/../share/romfit/rules (the build tree mirrors that layout). An
 // error names each place looked at.

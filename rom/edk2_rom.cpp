@@ -170,13 +170,10 @@ std::string machineText(uint16_t machine) {
   }
 }
 
+// EfiRom names the three EFI subsystems (pe::subsystemName's words) and
+// calls anything else unknown.
 std::string subsystemText(uint16_t subsystem) {
-  switch (subsystem) {
-  case 10: return "EFI application";
-  case 11: return "EFI boot service driver";
-  case 12: return "EFI runtime driver";
-  default: return "unknown";
-  }
+  return subsystem >= 10 && subsystem <= 12 ? pe::subsystemName(subsystem) : "unknown";
 }
 
 } // namespace
