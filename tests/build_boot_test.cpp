@@ -13,26 +13,30 @@ using testing::runRomfit;
 
 const char *kDriverLine = "minipxe: driver for 8086:100e started";
 
-// The fixture's EFI drivers are real e1000 drivers behind SNP: the pruned
-// ROM must pass the same full network boot as a real iPXE ROM, each image on
-// the firmware of its own architecture (x86_64: OVMF's PXE client downloads
-// snponly.efi through the ROM's SNP and snponly.efi gets its own address
-// through it; i386: 32-bit OVMF downloads GRUB, which fetches grub.cfg).
+// The fixture's EFI drivers are real e1000 drivers behind SNP and its legacy
+// image a real PXE ROM: the pruned ROM must pass the same full network boot
+// as a real iPXE ROM, each image on the firmware of its own architecture
+// (legacy: SeaBIOS boots the ROM's BEV, whose DHCP and TFTP load
+// undionly.kpxe, which drives the NIC through the ROM's UNDI API and gets
+// its own address; x86_64: OVMF's PXE client downloads snponly.efi through
+// the ROM's SNP and snponly.efi gets its own address through it; i386:
+// 32-bit OVMF downloads GRUB, which fetches grub.cfg).
 TEST(BuildBoot, PrunedFixtureRomsPassFullNetworkBoots) {
   std::string scratch = testing::makeScratchDir("build-boot");
   std::string tree = testing::copyMinipxe(scratch);
   auto build = runRomfit({"build", "--ipxe", tree, "--config", "qemu", "--rom", "8086100e",
-                          "--image", "efi:i386", "--image", "efi:x86_64", "--verify", "-o",
-                          scratch + "/out"});
+                          "--image", "legacy", "--image", "efi:i386", "--image", "efi:x86_64",
+                          "--verify", "-o", scratch + "/out"});
   EXPECT_EQ(build.status, 0) << build.out << build.err;
+  EXPECT_NE(build.out.find("legacy       seabios  PASS"), std::string::npos) << build.out;
   EXPECT_NE(build.out.find("efi:i386     ovmf32   PASS"), std::string::npos) << build.out;
   EXPECT_NE(build.out.find("efi:x86_64   ovmf     PASS"), std::string::npos) << build.out;
-  EXPECT_NE(build.out.find("passed: 2 of 2 images passed"), std::string::npos) << build.out;
+  EXPECT_NE(build.out.find("passed: 3 of 3 images passed"), std::string::npos) << build.out;
   EXPECT_TRUE(testing::fileExists(scratch + "/out/8086100e.rom"));
   // The unpruned ROM passes the same boots: the prune lost nothing they use.
   auto unpruned = runRomfit({"verify", "--boot", scratch + "/out/8086100e.unpruned.rom"});
   EXPECT_EQ(unpruned.status, 0) << unpruned.out << unpruned.err;
-  EXPECT_NE(unpruned.out.find("passed: 2 of 2 images passed"), std::string::npos)
+  EXPECT_NE(unpruned.out.find("passed: 3 of 3 images passed"), std::string::npos)
       << unpruned.out;
   llvm::sys::fs::remove_directories(scratch);
 }
