@@ -99,6 +99,28 @@ std::vector<PreconditionCheck> checkPreconditions(const LinkAnalysis &analysis,
   std::vector<PreconditionCheck> checks;
   for (const Precondition &precondition : rules.preconditions) {
     PreconditionCheck check{precondition, true, ""};
+    if (precondition.kind == Precondition::Kind::Defined) {
+      std::vector<std::string> found, missing;
+      for (const std::string &wanted : precondition.symbols) {
+        std::string definer;
+        for (const LoadedObject &object : analysis.link.objects)
+          if (llvm::any_of(object.elf.symbols, [&](const ElfSymbol &symbol) {
+                return symbol.name == wanted && symbol.isDefinedInSection();
+              })) {
+            definer = memberFileName(analysis, object).str();
+            break;
+          }
+        if (definer.empty())
+          missing.push_back(wanted);
+        else
+          found.push_back(fmt::format("{} in {}", wanted, definer));
+      }
+      check.held = missing.empty();
+      check.evidence = check.held ? "defined: " + llvm::join(found, ", ")
+                                  : "no object in the link defines " + llvm::join(missing, ", ");
+      checks.push_back(std::move(check));
+      continue;
+    }
     std::vector<std::string> searched, referencing, definers;
     for (const LoadedObject &object : analysis.link.objects) {
       llvm::StringRef member = memberFileName(analysis, object);
@@ -147,7 +169,7 @@ std::vector<PreconditionCheck> checkPreconditions(const LinkAnalysis &analysis,
 }
 
 static std::string failedPrecondition(const RuleSet &rules, const PreconditionCheck &check) {
-  return fmt::format("{}:{}: precondition '{}' does not hold: {}", rules.path,
+  return fmt::format("{}:{}: precondition '{}' does not hold: {}", check.precondition.file,
                      check.precondition.line, check.precondition.text(), check.evidence);
 }
 
@@ -169,7 +191,7 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
   for (const CutRule &cut : rules.cuts) {
     auto parsed = parseCut(original.graph, cut.cut);
     if (!parsed)
-      return withContext(parsed.takeError(), fmt::format("{}:{}", rules.path, cut.line));
+      return withContext(parsed.takeError(), fmt::format("{}:{}", cut.file, cut.line));
     llvm::StringRef target = llvm::StringRef(cut.cut).rsplit("->").second;
     if (target.empty())
       target = cut.cut;
@@ -177,7 +199,7 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
     if (!stubbed)
       return makeError("{}:{}: cut '{}' leaves '{}' undefined in the relink; add 'stub {}' to "
                        "the rule",
-                       rules.path, cut.line, cut.cut, target.str(), target.str());
+                       cut.file, cut.line, cut.cut, target.str(), target.str());
     decision.stubs.functions.insert(decision.stubs.functions.end(), cut.stubs.begin(),
                                     cut.stubs.end());
   }
@@ -241,7 +263,7 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
     for (const std::string &entry : rule.entries)
       if (!entriesInLink[rule.table].count(entry))
         return makeError("{}:{}: no member of this link puts an entry '{}' into table {}{}",
-                         rules.path, rule.line, entry, rule.table,
+                         rule.file, rule.line, entry, rule.table,
                          entriesInLink[rule.table].empty()
                              ? " (the link has no such table)"
                              : fmt::format(" (it has: {})",
@@ -314,6 +336,30 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
     }
     if (!changed)
       break;
+  }
+
+  // A cut works by its target's defining member leaving the link, so that
+  // the stub stands in for it; a target the relink still defines (a member
+  // kept for another reason, or a local symbol of one) would be cut in the
+  // model but not in the ROM.
+  for (const CutRule &cut : rules.cuts) {
+    llvm::StringRef target = llvm::StringRef(cut.cut).rsplit("->").second;
+    if (target.empty())
+      target = cut.cut;
+    for (const LoadedObject &object : current->link.objects) {
+      if (!object.memberIndex)
+        continue;
+      auto definition = llvm::find_if(object.elf.symbols, [&](const ElfSymbol &symbol) {
+        return symbol.name == target && symbol.isDefinedInSection();
+      });
+      if (definition != object.elf.symbols.end())
+        return makeError("{}:{}: cut '{}' would remove nothing: {} still defines {}'{}' and "
+                         "the relink keeps it (a cut takes effect only when its target's "
+                         "member leaves the link)",
+                         cut.file, cut.line, cut.cut, memberFileName(*current, object).str(),
+                         definition->binding == SymbolBinding::Local ? "the local symbol " : "",
+                         target.str());
+    }
   }
 
   for (const auto &[symbol, requirer] : configRequires)

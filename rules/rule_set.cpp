@@ -2,6 +2,7 @@
 
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/Path.h>
 
 #include "support/error.h"
 #include "support/file_io.h"
@@ -17,14 +18,18 @@ bool RuleSet::appliesToKind(llvm::StringRef kind) const {
 }
 
 std::string Precondition::text() const {
+  if (kind == Kind::Defined)
+    return "defined " + llvm::join(symbols, " ");
   return "unreferenced " + symbol + (members.empty() ? "" : " in " + llvm::join(members, " "));
 }
 
 std::vector<std::string> builtInRuleSets(llvm::StringRef rulesDirectory) {
-  // efi-downgrade-ux cuts the LoadFile path, so it is tried first; its
-  // preconditions fail on drivers that keep iPXE's boot stack.
+  // Strongest first. efi-snp-only is efi-downgrade-ux plus cuts read in
+  // iPXE's code, so it holds only where that code is linked; efi-downgrade-ux
+  // cuts the LoadFile path, so its preconditions fail on drivers that keep
+  // iPXE's boot stack.
   std::vector<std::string> paths;
-  for (const char *name : {"efi-downgrade-ux.rules", "efi-full-ux.rules"})
+  for (const char *name : {"efi-snp-only.rules", "efi-downgrade-ux.rules", "efi-full-ux.rules"})
     paths.push_back((rulesDirectory + "/" + name).str());
   return paths;
 }
@@ -40,9 +45,23 @@ llvm::StringRef requireRuleName(RequireRule rule) {
 
 namespace {
 
+// A rule set may extend another (`extends FILE`), which may extend another:
+// a short chain, never a cycle.
+constexpr unsigned kMaxExtendsDepth = 4;
+
+llvm::Expected<RuleSet> parseRuleSetAt(llvm::StringRef text, llvm::StringRef path,
+                                       unsigned depth);
+
+llvm::Expected<RuleSet> loadRuleSetAt(llvm::StringRef path, unsigned depth) {
+  auto buffer = readFile(path);
+  if (!buffer)
+    return buffer.takeError();
+  return parseRuleSetAt((*buffer)->getBuffer(), path, depth);
+}
+
 class Parser {
 public:
-  Parser(llvm::StringRef path) { rules.path = path.str(); }
+  Parser(llvm::StringRef path, unsigned depth) : depth(depth) { rules.path = path.str(); }
 
   llvm::Error line(llvm::StringRef text, unsigned number) {
     current = number;
@@ -66,12 +85,16 @@ public:
     llvm::SmallVector<llvm::StringRef, 8> words;
     content.split(words, ' ', -1, /*KeepEmpty=*/false);
     llvm::StringRef keyword = words.front();
+    if (keyword == "extends")
+      return extend(words);
+    sawRule = true;
     if (keyword == "description") {
       rules.description = content.drop_front(keyword.size()).trim().str();
       reasonTarget = nullptr;
       return llvm::Error::success();
     }
     if (keyword == "applies-to") {
+      rules.appliesTo.clear();  // an extending set says its own
       for (llvm::StringRef kind : llvm::ArrayRef<llvm::StringRef>(words).drop_front()) {
         if (kind != "efi" && kind != "legacy")
           return error("unknown image kind '{}' (efi or legacy)", kind.str());
@@ -99,6 +122,7 @@ public:
     if (keyword == "driver-tables") {
       if (words.size() < 2)
         return error("driver-tables needs at least one table name");
+      rules.driverTables.clear();  // an extending set says its own
       for (llvm::StringRef table : llvm::ArrayRef<llvm::StringRef>(words).drop_front())
         rules.driverTables.push_back(table.str());
       reasonTarget = &rules.driverTablesReason;
@@ -113,6 +137,7 @@ public:
       rule.keep = words[2] == "keep";
       for (size_t i = 3; i < words.size(); ++i)
         rule.entries.push_back(words[i].str());
+      rule.file = rules.path;
       rule.line = number;
       for (const TableEntryRule &earlier : rules.tableEntries)
         if (earlier.table == rule.table && earlier.keep != rule.keep)
@@ -125,13 +150,21 @@ public:
       return llvm::Error::success();
     }
     if (keyword == "precondition") {
-      if (words.size() < 3 || words[1] != "unreferenced" || words.size() == 4 ||
-          (words.size() > 4 && words[3] != "in"))
-        return error("precondition takes 'unreferenced SYMBOL [in OBJECT...]'");
       Precondition precondition;
-      precondition.symbol = words[2].str();
-      for (size_t i = 4; i < words.size(); ++i)
-        precondition.members.push_back(words[i].str());
+      if (words.size() >= 3 && words[1] == "defined") {
+        precondition.kind = Precondition::Kind::Defined;
+        for (size_t i = 2; i < words.size(); ++i)
+          precondition.symbols.push_back(words[i].str());
+      } else {
+        if (words.size() < 3 || words[1] != "unreferenced" || words.size() == 4 ||
+            (words.size() > 4 && words[3] != "in"))
+          return error("precondition takes 'unreferenced SYMBOL [in OBJECT...]' or "
+                       "'defined SYMBOL...'");
+        precondition.symbol = words[2].str();
+        for (size_t i = 4; i < words.size(); ++i)
+          precondition.members.push_back(words[i].str());
+      }
+      precondition.file = rules.path;
       precondition.line = number;
       rules.preconditions.push_back(std::move(precondition));
       reasonTarget = &rules.preconditions.back().reason;
@@ -143,6 +176,7 @@ public:
         return error("cut needs FROM->TO or SYMBOL");
       CutRule cut;
       cut.cut = words[1].str();
+      cut.file = rules.path;
       cut.line = number;
       for (size_t i = 2; i < words.size(); ++i) {
         if (words[i] != "stub" || i + 1 >= words.size())
@@ -159,8 +193,8 @@ public:
       pendingReasonLine = number;
       return llvm::Error::success();
     }
-    return error("unknown rule '{}' (description, applies-to, precondition, require-policy, "
-                 "driver-tables, table-entries, cut)",
+    return error("unknown rule '{}' (extends, description, applies-to, precondition, "
+                 "require-policy, driver-tables, table-entries, cut)",
                  keyword.str());
   }
 
@@ -178,21 +212,49 @@ public:
   RuleSet rules;
 
 private:
+  // `extends FILE`: every rule of FILE (beside this one, unless absolute)
+  // holds here too, each still naming the file and line it is written in;
+  // the rules after it add to them.
+  llvm::Error extend(llvm::ArrayRef<llvm::StringRef> words) {
+    if (words.size() != 2)
+      return error("extends takes one rule set file");
+    if (sawRule)
+      return error("extends must come before every other rule");
+    if (depth + 1 >= kMaxExtendsDepth)
+      return error("extends nests more than {} rule sets deep", kMaxExtendsDepth);
+    llvm::SmallString<256> base(words[1]);
+    if (!llvm::sys::path::is_absolute(base)) {
+      base = llvm::sys::path::parent_path(rules.path);
+      llvm::sys::path::append(base, words[1]);
+    }
+    auto inherited = loadRuleSetAt(base, depth + 1);
+    if (!inherited)
+      return withContext(inherited.takeError(),
+                         fmt::format("{}:{}: extends {}", rules.path, current, words[1].str()));
+    std::string path = std::move(rules.path);
+    rules = std::move(*inherited);
+    rules.path = std::move(path);
+    sawRule = true;
+    reasonTarget = nullptr;
+    return llvm::Error::success();
+  }
+
   template <typename... Args>
   llvm::Error error(fmt::format_string<Args...> format, Args &&...args) {
     return makeError("{}:{}: {}", rules.path, current,
                      fmt::format(format, std::forward<Args>(args)...));
   }
 
+  unsigned depth = 0;
+  bool sawRule = false;
   unsigned current = 0;
   unsigned pendingReasonLine = 0;
   std::string *reasonTarget = nullptr;
 };
 
-} // namespace
-
-llvm::Expected<RuleSet> parseRuleSet(llvm::StringRef text, llvm::StringRef path) {
-  Parser parser(path);
+llvm::Expected<RuleSet> parseRuleSetAt(llvm::StringRef text, llvm::StringRef path,
+                                       unsigned depth) {
+  Parser parser(path, depth);
   llvm::SmallVector<llvm::StringRef, 0> lines;
   text.split(lines, '\n');
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -207,18 +269,20 @@ llvm::Expected<RuleSet> parseRuleSet(llvm::StringRef text, llvm::StringRef path)
   // Entry rules narrow table-consumers' tables; under any other policy they
   // would silently do nothing.
   if (!parser.rules.tableEntries.empty() && parser.rules.require != RequireRule::TableConsumers)
-    return makeError("{}:{}: table-entries needs 'require-policy table-consumers'", path.str(),
+    return makeError("{}:{}: table-entries needs 'require-policy table-consumers'",
+                     parser.rules.tableEntries.front().file,
                      parser.rules.tableEntries.front().line);
   if (parser.rules.appliesTo.empty())
     parser.rules.appliesTo = {"efi"};
   return std::move(parser.rules);
 }
 
-llvm::Expected<RuleSet> loadRuleSet(llvm::StringRef path) {
-  auto buffer = readFile(path);
-  if (!buffer)
-    return buffer.takeError();
-  return parseRuleSet((*buffer)->getBuffer(), path);
+} // namespace
+
+llvm::Expected<RuleSet> parseRuleSet(llvm::StringRef text, llvm::StringRef path) {
+  return parseRuleSetAt(text, path, 0);
 }
+
+llvm::Expected<RuleSet> loadRuleSet(llvm::StringRef path) { return loadRuleSetAt(path, 0); }
 
 } // namespace romfit::rules

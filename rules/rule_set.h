@@ -19,6 +19,7 @@ struct CutRule {
   std::string cut;  // as `--cut` takes it: FROM->TO or SYMBOL
   std::vector<StubRule> stubs;
   std::string reason;
+  std::string file;  // the rule set file the rule is written in (see `extends`)
   unsigned line = 0;
 };
 
@@ -30,9 +31,15 @@ struct Precondition {
   // SYMBOL has a relocation against it (whatever file the code is in).
   // `unreferenced SYMBOL in OBJECT...`: none of the named objects in the
   // link has one; an object not in the link references nothing.
-  std::string symbol;
-  std::vector<std::string> members;  // empty: every object but the definers
+  // `defined SYMBOL...`: some object in the link defines each SYMBOL: the
+  // code the set's rules were read in is the code being linked.
+  enum class Kind { Unreferenced, Defined };
+  Kind kind = Kind::Unreferenced;
+  std::string symbol;                // unreferenced
+  std::vector<std::string> members;  // unreferenced: empty, every object but the definers
+  std::vector<std::string> symbols;  // defined
   std::string reason;
+  std::string file;
   unsigned line = 0;
   std::string text() const;  // as written after 'precondition'
 };
@@ -49,6 +56,7 @@ struct TableEntryRule {
   bool keep = true;
   std::vector<std::string> entries;
   std::string reason;
+  std::string file;
   unsigned line = 0;
 };
 

@@ -174,7 +174,18 @@ TEST(RuleSetPreconditions, AutoKeepsTheBootStackOfADriverWithoutTheDowngrade) {
   json = readFileBytes(scratch + "/qemu/8086100e/efi-x86_64/prune.json");
   ASSERT_TRUE(bool(json)) << llvm::toString(json.takeError());
   prune.assign(json->begin(), json->end());
-  EXPECT_NE(prune.find("efi-downgrade-ux.rules"), std::string::npos) << prune;
+  size_t chosen = prune.find("\"rules\": \"");
+  ASSERT_NE(chosen, std::string::npos) << prune;
+  EXPECT_TRUE(llvm::StringRef(prune.substr(chosen, prune.find(',', chosen) - chosen))
+                  .rtrim(" \n\"")
+                  .endswith("/efi-downgrade-ux.rules"))
+      << prune;
+  // The stronger efi-snp-only set was read in iPXE's code, which the fixture
+  // only partly mirrors: it is passed over, naming what the link lacks.
+  EXPECT_NE(prune.find("efi-snp-only.rules:9: precondition 'defined "), std::string::npos) << prune;
+  EXPECT_NE(prune.find("does not hold: no object in the link defines neighbour_net_driver"),
+            std::string::npos)
+      << prune;
   // Only its definer refers to the real GUID.
   EXPECT_NE(prune.find("no relocation against it outside efi_init.o"), std::string::npos)
       << prune;

@@ -76,5 +76,22 @@ TEST(TableEntries, KeepAndDropChooseWhichFeedersCount) {
   llvm::sys::fs::remove_directories(scratch);
 }
 
+// A cut takes effect by its target's member leaving the link, the stub
+// standing in; a target the relink still defines would be cut in the model
+// and not in the ROM, so the rule set is refused, naming why.
+TEST(TableEntries, ACutWhoseTargetStaysDefinedIsRefused) {
+  std::string scratch = makeScratchDir("cut-kept-target");
+  std::string tree = copyMinipxe(scratch);
+  Built cut = buildWithEntryRule(scratch, tree, "cut", "cut find_netdev stub find_netdev=0");
+  EXPECT_EQ(cut.build.status, 2) << cut.build.out << cut.build.err;
+  EXPECT_NE(cut.build.err.find("cut.rules:"), std::string::npos) << cut.build.err;
+  EXPECT_NE(cut.build.err.find("cut 'find_netdev' would remove nothing: netdevice.o still "
+                               "defines 'find_netdev' and the relink keeps it"),
+            std::string::npos)
+      << cut.build.err;
+  EXPECT_FALSE(fileExists(scratch + "/cut/8086100e.rom"));
+  llvm::sys::fs::remove_directories(scratch);
+}
+
 } // namespace
 } // namespace romfit::testing
