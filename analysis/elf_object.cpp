@@ -17,6 +17,13 @@ bool ElfSymbol::isDefinedInSection() const {
   return sectionIndex != llvm::ELF::SHN_UNDEF && sectionIndex < llvm::ELF::SHN_LORESERVE;
 }
 
+bool ElfSymbol::isArmMappingSymbol() const {
+  if (binding != SymbolBinding::Local || name.size() < 2 || name[0] != '$' ||
+      !llvm::StringRef("xdat").contains(name[1]))
+    return false;
+  return name.size() == 2 || name[2] == '.';
+}
+
 namespace {
 
 // Relocations patch code or data; pointed at a table of symbols, strings or

@@ -42,6 +42,10 @@ struct ElfSymbol {
   bool isCommon() const;
   bool isAbsolute() const;
   bool isDefinedInSection() const;
+  // AArch64's and Arm's mapping symbols ($x code, $d data, $a, $t, and
+  // their "$x.N" forms) mark what a span of a section holds; they name
+  // nothing a program refers to.
+  bool isArmMappingSymbol() const;
 };
 
 struct ElfObject {

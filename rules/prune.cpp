@@ -83,7 +83,8 @@ std::map<std::string, std::set<std::string>> tableEntriesOf(const LinkAnalysis &
   }
   for (const ElfSymbol &symbol : analysis.link.objects[object].elf.symbols) {
     if (symbol.name.empty() || !symbol.isDefinedInSection() || symbol.type == llvm::ELF::STT_SECTION ||
-        symbol.sectionIndex >= sections.size() || sections[symbol.sectionIndex] == kNoNode)
+        symbol.isArmMappingSymbol() || symbol.sectionIndex >= sections.size() ||
+        sections[symbol.sectionIndex] == kNoNode)
       continue;
     const Node &node = analysis.graph.nodes[sections[symbol.sectionIndex]];
     if (node.isTableEntry())

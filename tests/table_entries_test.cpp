@@ -21,15 +21,19 @@ struct Built {
 };
 
 Built buildWithEntryRule(const std::string &scratch, const std::string &tree,
-                         const std::string &name, const std::string &rule) {
+                         const std::string &name, const std::string &rule,
+                         const std::vector<std::string> &image = {"--image", "efi:x86_64"}) {
   std::string rules = scratch + "/" + name + ".rules";
   std::ofstream(rules) << readText(ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules") << rule
                        << "\n  why: test\n";
   std::string out = scratch + "/" + name;
   Built built;
-  built.build = runRomfit({"build", "--ipxe", tree, "--config", "qemu", "--rom", "8086100e",
-                           "--image", "efi:x86_64", "--no-verify", "--rules", rules, "-o", out});
-  built.members = membersInMap(out + "/8086100e/efi-x86_64/pruned.map");
+  std::vector<std::string> arguments{"build", "--ipxe", tree, "--config", "qemu", "--rom",
+                                     "8086100e", "--no-verify", "--rules", rules, "-o", out};
+  arguments.insert(arguments.end(), image.begin(), image.end());
+  built.build = runRomfit(arguments);
+  std::string arch = image[1].substr(image[1].find(':') + 1);
+  built.members = membersInMap(out + "/8086100e/efi-" + arch + "/pruned.map");
   return built;
 }
 
@@ -73,6 +77,28 @@ TEST(TableEntries, KeepAndDropChooseWhichFeedersCount) {
                                 "table efi_drivers (it has: efi_snp_driver)"),
             std::string::npos)
       << typo.build.err;
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+// AArch64 objects mark their data with a local "$d" mapping symbol, which
+// also sits in every table entry's section: it is not an entry, or a drop
+// rule could never name all of a member's entries and would drop nothing.
+TEST(TableEntries, Arm64MappingSymbolsAreNotEntries) {
+  std::string scratch = makeScratchDir("table-entries-arm64");
+  std::string tree = copyMinipxe(scratch);
+  Built dropped = buildWithEntryRule(scratch, tree, "drop",
+                                     "table-entries net_drivers drop ipv6_driver lldp_driver",
+                                     {"--image", "efi:arm64", "--cross", "aarch64-linux-gnu-"});
+  ASSERT_EQ(dropped.build.status, 0) << dropped.build.out << dropped.build.err;
+  EXPECT_FALSE(dropped.members.count("ipv6.o"));
+  EXPECT_FALSE(dropped.members.count("lldp.o"));
+  EXPECT_TRUE(dropped.members.count("efi_snp.o"));
+  auto record = rules::parsePruneRecord(
+      readText(scratch + "/drop/8086100e/efi-arm64/prune.json"), "prune.json");
+  ASSERT_TRUE(bool(record)) << llvm::toString(record.takeError());
+  for (const auto &kept : record->keptRequires)
+    for (const std::string &entry : kept.entries)
+      EXPECT_NE(entry.front(), '$') << kept.symbol;
   llvm::sys::fs::remove_directories(scratch);
 }
 
