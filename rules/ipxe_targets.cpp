@@ -16,20 +16,45 @@ std::string ImageKind::versionObject(llvm::StringRef romId) const {
   return binDir + "/version." + romId.lower() + "." + suffix + ".o";
 }
 
+namespace {
+struct EfiArchitecture {
+  const char *arch;
+  const char *elf2efi;
+  const char *crossExample;  // empty: the host's compiler builds it (x86 hosts)
+};
+// iPXE's bin-ARCH-efi directories; the 64-bit converter reads the machine
+// (X64, AArch64, RISC-V64) from the ELF header.
+constexpr EfiArchitecture kEfiArchitectures[] = {
+    {"x86_64", "util/elf2efi64", ""},
+    {"i386", "util/elf2efi32", ""},
+    {"arm64", "util/elf2efi64", "aarch64-linux-gnu-"},
+    {"riscv64", "util/elf2efi64", "riscv64-linux-gnu-"},
+};
+} // namespace
+
+std::vector<std::string> imageKindNames() {
+  std::vector<std::string> names{"legacy"};
+  for (const EfiArchitecture &efi : kEfiArchitectures)
+    names.push_back(std::string("efi:") + efi.arch);
+  return names;
+}
+
+std::vector<std::string> crossArchitectures() {
+  std::vector<std::string> arches;
+  for (const EfiArchitecture &efi : kEfiArchitectures)
+    if (*efi.crossExample)
+      arches.push_back(efi.arch);
+  return arches;
+}
+
 llvm::Expected<ImageKind> parseImageKind(llvm::StringRef name) {
   if (name == "legacy")
-    return ImageKind{"legacy", false, "bin", "rom", "", false};
-  struct Efi { const char *arch; const char *elf2efi; bool cross; };
-  static constexpr Efi kinds[] = {
-      {"x86_64", "util/elf2efi64", false},
-      {"i386", "util/elf2efi32", false},
-      {"arm64", "util/elf2efi64", true},
-  };
-  for (const Efi &efi : kinds)
+    return ImageKind{"legacy", false, "bin", "rom", "", false, "", ""};
+  for (const EfiArchitecture &efi : kEfiArchitectures)
     if (name == std::string("efi:") + efi.arch)
       return ImageKind{name.str(), true, std::string("bin-") + efi.arch + "-efi", "efidrv",
-                       efi.elf2efi, efi.cross};
-  return makeError("unknown image '{}' (legacy, efi:x86_64, efi:i386, efi:arm64)", name.str());
+                       efi.elf2efi, *efi.crossExample != 0, efi.arch, efi.crossExample};
+  return makeError("unknown image '{}' ({})", name.str(), llvm::join(imageKindNames(), ", "));
 }
 
 std::vector<ImageKind> defaultImageKinds() {

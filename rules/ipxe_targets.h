@@ -15,7 +15,9 @@ struct ImageKind {
   std::string binDir;    // iPXE's output directory: "bin", "bin-x86_64-efi", ...
   std::string suffix;    // "rom" or "efidrv"
   std::string elf2efi;   // the converter make builds: "util/elf2efi64"
-  bool needsCross = false;
+  bool needsCross = false;  // its code is not the host's: make needs CROSS for it
+  std::string arch;      // EFI images: iPXE's ARCH, as --cross ARCH=PREFIX names it
+  std::string crossExample;  // a usual CROSS for it, for messages: "aarch64-linux-gnu-"
 
   // e.g. bin-x86_64-efi/8086100e.efidrv
   std::string target(llvm::StringRef romId) const;
@@ -23,8 +25,12 @@ struct ImageKind {
   std::string versionObject(llvm::StringRef romId) const;
 };
 
-// "legacy", "efi:x86_64", "efi:i386", "efi:arm64".
+// "legacy", "efi:x86_64", "efi:i386", "efi:arm64", "efi:riscv64".
 llvm::Expected<ImageKind> parseImageKind(llvm::StringRef name);
+// Every name parseImageKind takes, in that order.
+std::vector<std::string> imageKindNames();
+// The EFI architectures whose images need a cross compiler here: "arm64", "riscv64".
+std::vector<std::string> crossArchitectures();
 // QEMU's: legacy + efi:i386 + efi:x86_64.
 std::vector<ImageKind> defaultImageKinds();
 

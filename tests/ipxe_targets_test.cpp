@@ -23,10 +23,30 @@ TEST(ImageKinds, NameIpxesTargetsAndConverters) {
   auto arm = parseImageKind("efi:arm64");
   ASSERT_TRUE(bool(arm));
   EXPECT_TRUE(arm->needsCross);
+  EXPECT_EQ(arm->arch, "arm64");
+  EXPECT_FALSE(x64->needsCross);
+  EXPECT_FALSE(legacy->needsCross);
 
   auto unknown = parseImageKind("efi:mips");
   ASSERT_FALSE(bool(unknown));
-  EXPECT_NE(llvm::toString(unknown.takeError()).find("efi:mips"), std::string::npos);
+  std::string message = llvm::toString(unknown.takeError());
+  EXPECT_NE(message.find("efi:mips"), std::string::npos);
+  EXPECT_NE(message.find("efi:riscv64"), std::string::npos) << "the known kinds are listed";
+}
+
+// iPXE's bin-riscv64-efi: cross-compiled, converted by the 64-bit elf2efi
+// (which writes machine 0x5064 for an EM_RISCV ELF).
+TEST(ImageKinds, Riscv64IsACrossBuiltEfiImage) {
+  auto riscv = parseImageKind("efi:riscv64");
+  ASSERT_TRUE(bool(riscv)) << llvm::toString(riscv.takeError());
+  EXPECT_TRUE(riscv->efi);
+  EXPECT_TRUE(riscv->needsCross);
+  EXPECT_EQ(riscv->arch, "riscv64");
+  EXPECT_EQ(riscv->crossExample, "riscv64-linux-gnu-");
+  EXPECT_EQ(riscv->target("8086100e"), "bin-riscv64-efi/8086100e.efidrv");
+  EXPECT_EQ(riscv->archive(), "bin-riscv64-efi/blib.a");
+  EXPECT_EQ(riscv->elf2efi, "util/elf2efi64");
+  EXPECT_EQ(crossArchitectures(), (std::vector<std::string>{"arm64", "riscv64"}));
 }
 
 TEST(ImageKinds, DefaultIsQemusThree) {

@@ -7,6 +7,7 @@
 #include "rom/pci_rom.h"
 #include "rom/pci_rom_pack.h"
 #include "rom/pe_summary.h"
+#include "report/rom_attribution.h"
 #include "tests/hostile_roms.h"
 #include "tests/test_support.h"
 
@@ -45,6 +46,22 @@ pci::Rom parsedOrFail(const Bytes &bytes) {
     return {};
   }
   return *rom;
+}
+
+// The X64 driver in Debian's efi-e1000.rom, as a PE file.
+Bytes e1000DriverPe() {
+  Bytes bytes = debianRom("efi-e1000.rom");
+  pci::Rom rom = parsedOrFail(bytes);
+  if (rom.images.size() != 2) {
+    ADD_FAILURE() << "efi-e1000.rom has " << rom.images.size() << " images, not 2";
+    return {};
+  }
+  auto pe = pci::extractPe(bytes, rom.images[1]);
+  if (!pe) {
+    ADD_FAILURE() << llvm::toString(pe.takeError());
+    return {};
+  }
+  return std::move(*pe);
 }
 
 TEST(PciRom, WalksAllSixteenDebianRoms) {
@@ -205,6 +222,38 @@ TEST(PciRomPack, WritesAPci30DeviceList) {
   auto extracted = pci::extractPe(wrapped->image, image);
   ASSERT_TRUE(bool(extracted));
   EXPECT_TRUE(*extracted == *pe);
+}
+
+// iPXE's bin-riscv64-efi drivers: the PE's machine, RISC-V64 (0x5064),
+// goes into the EFI ROM header's machine type field, and reads back as such.
+TEST(PciRomPack, ARiscv64DriverCarriesItsMachineInTheEfiRomHeader) {
+  Bytes pe = e1000DriverPe();
+  ASSERT_GT(pe.size(), 0x100u);
+  size_t coffMachine = le32(pe, 0x3C) + 4;
+  pe[coffMachine] = 0x64;
+  pe[coffMachine + 1] = 0x50;
+  pci::EfiWrapOptions options;
+  options.vendor = 0x8086;
+  options.device = 0x100e;
+  options.compress = false;
+  auto wrapped = pci::wrapEfiDriver(pe, options);
+  ASSERT_TRUE(bool(wrapped)) << llvm::toString(wrapped.takeError());
+  EXPECT_EQ(wrapped->machine, pe::kMachineRiscV64);
+  EXPECT_EQ(le16(wrapped->image, 0x0A), 0x5064);
+  pci::Rom wrappedRom = parsedOrFail(wrapped->image);
+  ASSERT_EQ(wrappedRom.images.size(), 1u);
+  ASSERT_TRUE(wrappedRom.images[0].efi);
+  EXPECT_EQ(wrappedRom.images[0].efi->machine, pe::kMachineRiscV64);
+  EXPECT_EQ(pe::machineName(wrappedRom.images[0].efi->machine), "RISC-V64");
+  // Reports name the image as --image does.
+  EXPECT_EQ(report::efiImageName(wrappedRom.images[0].efi->machine), "efi:riscv64");
+
+  // A machine no EFI ROM carries is refused, naming it.
+  pe[coffMachine] = 0x34;
+  pe[coffMachine + 1] = 0x12;
+  auto refused = pci::wrapEfiDriver(pe, options);
+  ASSERT_FALSE(bool(refused));
+  EXPECT_NE(llvm::toString(refused.takeError()).find("PE machine type 0x1234"), std::string::npos);
 }
 
 TEST(PciRomPack, CompressedImageRoundTrips) {
