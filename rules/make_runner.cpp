@@ -90,9 +90,16 @@ std::string tail(llvm::StringRef text, size_t lines) {
 
 } // namespace
 
-llvm::Expected<std::string> runWithProgress(const std::vector<std::string> &command,
-                                            llvm::StringRef label, bool quiet,
-                                            support::ProcessRunner &runner) {
+namespace {
+
+struct ToolRun {
+  int status = 0;
+  std::string output;
+};
+
+llvm::Expected<ToolRun> runToTheEnd(const std::vector<std::string> &command,
+                                    llvm::StringRef label, bool quiet,
+                                    support::ProcessRunner &runner) {
   auto scratch = ScratchDirectory::create("romfit-" + label.str());
   if (!scratch)
     return scratch.takeError();
@@ -113,20 +120,95 @@ llvm::Expected<std::string> runWithProgress(const std::vector<std::string> &comm
   output.refresh();
   progress.update(output.text() + "\n");
   progress.finish();
-  if (*status != 0)
-    return makeError("{} failed (exit status {}): {}\n--- last lines of its output ---\n{}",
-                     label.str(), *status, joinCommand(command), tail(output.text(), 20));
-  return output.text();
+  return ToolRun{*status, output.text()};
 }
 
-llvm::Expected<std::string> runMake(const MakeInvocation &invocation,
-                                    support::ProcessRunner &runner) {
+llvm::Error toolFailed(llvm::StringRef label, const std::vector<std::string> &command,
+                       const ToolRun &run) {
+  return makeError("{} failed (exit status {}): {}\n--- last lines of its output ---\n{}",
+                   label.str(), run.status, joinCommand(command), tail(run.output, 20));
+}
+
+llvm::Expected<std::vector<std::string>> makeCommand(const MakeInvocation &invocation,
+                                                     llvm::ArrayRef<std::string> options) {
   auto make = findMake();
   if (!make)
     return make.takeError();
   std::vector<std::string> command{*make, "-C", invocation.directory};
+  command.insert(command.end(), options.begin(), options.end());
   command.insert(command.end(), invocation.arguments.begin(), invocation.arguments.end());
-  return runWithProgress(command, "make", invocation.quiet, runner);
+  return command;
+}
+
+} // namespace
+
+llvm::Expected<std::string> runWithProgress(const std::vector<std::string> &command,
+                                            llvm::StringRef label, bool quiet,
+                                            support::ProcessRunner &runner) {
+  auto run = runToTheEnd(command, label, quiet, runner);
+  if (!run)
+    return run.takeError();
+  if (run->status != 0)
+    return toolFailed(label, command, *run);
+  return run->output;
+}
+
+llvm::Expected<std::string> runMake(const MakeInvocation &invocation,
+                                    support::ProcessRunner &runner) {
+  auto command = makeCommand(invocation, {});
+  if (!command)
+    return command.takeError();
+  return runWithProgress(*command, "make", invocation.quiet, runner);
+}
+
+llvm::Expected<bool> makeTargetsUpToDate(const MakeInvocation &invocation,
+                                         support::ProcessRunner &runner) {
+  auto command = makeCommand(invocation, {"-q"});
+  if (!command)
+    return command.takeError();
+  auto run = runToTheEnd(*command, "make", /*quiet=*/true, runner);
+  if (!run)
+    return run.takeError();
+  // make -q: 0 up to date, 1 something to remake, 2 an error.
+  if (run->status == 0 || run->status == 1)
+    return run->status == 0;
+  return toolFailed("make", *command, *run);
+}
+
+llvm::Error runMakesUntilSettled(const std::vector<MakeInvocation> &makes,
+                                 support::ProcessRunner &runner) {
+  for (const MakeInvocation &make : makes)
+    if (auto built = runMake(make, runner); !built)
+      return built.takeError();
+  if (makes.size() < 2)
+    return llvm::Error::success();
+  // A make can leave only the others stale, so after each run every other
+  // make is asked in turn; the round ends when all of them have answered
+  // "up to date" since the last run. Each make made the others stale once
+  // (its first build of its bin directory); twice that many re-runs is a
+  // tree that does not settle.
+  size_t lastRun = makes.size() - 1, upToDateSinceLastRun = 0, reruns = 0;
+  for (size_t index = (lastRun + 1) % makes.size(); upToDateSinceLastRun < makes.size() - 1;
+       index = (index + 1) % makes.size()) {
+    auto upToDate = makeTargetsUpToDate(makes[index], runner);
+    if (!upToDate)
+      return upToDate.takeError();
+    if (*upToDate) {
+      ++upToDateSinceLastRun;
+      continue;
+    }
+    if (++reruns > 2 * makes.size()) {
+      auto command = makeCommand(makes[index], {});
+      return makeError("make does not settle: after {} re-runs, `{}` still has targets to "
+                       "remake once the other makes have run (does the Makefile rewrite a "
+                       "shared file on every run?)",
+                       reruns - 1, command ? joinCommand(*command) : "make");
+    }
+    if (auto built = runMake(makes[index], runner); !built)
+      return built.takeError();
+    upToDateSinceLastRun = 0;
+  }
+  return llvm::Error::success();
 }
 
 } // namespace romfit::rules

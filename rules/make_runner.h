@@ -25,6 +25,23 @@ llvm::Expected<std::string> findMake();
 llvm::Expected<std::string> runMake(const MakeInvocation &invocation,
                                     support::ProcessRunner &runner = support::systemProcessRunner());
 
+// Asks make whether the invocation's targets are up to date (`make -q`),
+// running nothing: true when they are, false when make would remake one.
+llvm::Expected<bool> makeTargetsUpToDate(
+    const MakeInvocation &invocation,
+    support::ProcessRunner &runner = support::systemProcessRunner());
+
+// Runs each make in turn, then asks each again until none would remake
+// anything, re-running those that would. One make can leave another's
+// targets out of date: iPXE's make touches config/named.h, a header every
+// object depends on, the first time it builds a bin directory, so the first
+// build of bin-arm64-efi makes bin-x86_64-efi's objects stale. Settled here,
+// the next build's makes find nothing to do. The error names a make that
+// never settles.
+llvm::Error runMakesUntilSettled(
+    const std::vector<MakeInvocation> &makes,
+    support::ProcessRunner &runner = support::systemProcessRunner());
+
 // Runs any build tool the same way: progress lines prefixed with `label`,
 // and on failure an error with the command and the tail of its output.
 llvm::Expected<std::string> runWithProgress(

@@ -3,6 +3,8 @@
 // make, ninja or QEMU (runMake still looks make up on PATH to name it).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <llvm/Support/FileSystem.h>
 
 #include "rules/make_runner.h"
@@ -47,6 +49,108 @@ TEST(MakeOrchestration, AFailureNamesTheCommandAndItsLastLines) {
   EXPECT_NE(message.find("make failed (exit status 2)"), std::string::npos) << message;
   EXPECT_NE(message.find("-C /src all"), std::string::npos) << message;
   EXPECT_NE(message.find("cc1: error: bad flag"), std::string::npos) << message;
+}
+
+// Plays iPXE's make: the first build of a bin directory touches a header
+// every object depends on (config/named.h), which leaves every directory
+// built before it stale; `make -q` says whether a directory is.
+struct IpxeLikeMake {
+  std::set<std::string> configured, stale;
+  int rebuilds = 0;  // runs that had something to do
+
+  static std::string binDirOf(const FakeRun &run) {
+    for (const std::string &argument : run.command)
+      if (llvm::StringRef(argument).startswith("bin"))
+        return llvm::StringRef(argument).split('/').first.str();
+    return "";
+  }
+  std::optional<int> operator()(const FakeRun &run) {
+    std::string binDir = binDirOf(run);
+    if (llvm::is_contained(run.command, "-q"))
+      return stale.count(binDir) || !configured.count(binDir) ? 1 : 0;
+    if (!configured.count(binDir)) {
+      stale.insert(configured.begin(), configured.end());
+      configured.insert(binDir);
+    } else if (!stale.count(binDir)) {
+      return 0;
+    }
+    stale.erase(binDir);
+    ++rebuilds;
+    return 0;
+  }
+};
+
+std::vector<rules::MakeInvocation> threeMakes() {
+  return {{"/src", {"bin/8086100e.rom"}, false},
+          {"/src", {"bin-x86_64-efi/blib.a"}, false},
+          {"/src", {"CROSS=aarch64-linux-gnu-", "bin-arm64-efi/blib.a"}, false}};
+}
+
+std::vector<std::string> playedSteps(const FakeProcessRunner &runner) {
+  std::vector<std::string> steps;
+  for (const FakeRun &run : runner.runs)
+    steps.push_back((llvm::is_contained(run.command, "-q") ? "ask " : "make ") +
+                    IpxeLikeMake::binDirOf(run));
+  return steps;
+}
+
+TEST(MakesUntilSettled, MakesThatAnotherLeftStaleRunAgainSoTheNextBuildHasNothingToDo) {
+  IpxeLikeMake ipxe;
+  FakeProcessRunner first([&](const FakeRun &run) { return ipxe(run); });
+  ASSERT_FALSE(bool(rules::runMakesUntilSettled(threeMakes(), first)));
+  EXPECT_TRUE(ipxe.stale.empty());
+  // bin-arm64-efi's first build left the other two stale: each runs again,
+  // then every make but the last one run says it is up to date.
+  EXPECT_EQ(playedSteps(first),
+            (std::vector<std::string>{"make bin", "make bin-x86_64-efi", "make bin-arm64-efi",
+                                      "ask bin", "make bin", "ask bin-x86_64-efi",
+                                      "make bin-x86_64-efi", "ask bin-arm64-efi", "ask bin"}));
+
+  ipxe.rebuilds = 0;
+  FakeProcessRunner second([&](const FakeRun &run) { return ipxe(run); });
+  ASSERT_FALSE(bool(rules::runMakesUntilSettled(threeMakes(), second)));
+  EXPECT_EQ(ipxe.rebuilds, 0);
+  EXPECT_EQ(playedSteps(second),
+            (std::vector<std::string>{"make bin", "make bin-x86_64-efi", "make bin-arm64-efi",
+                                      "ask bin", "ask bin-x86_64-efi"}));
+}
+
+TEST(MakesUntilSettled, OneMakeIsNotAskedAgain) {
+  IpxeLikeMake ipxe;
+  FakeProcessRunner runner([&](const FakeRun &run) { return ipxe(run); });
+  ASSERT_FALSE(bool(rules::runMakesUntilSettled({threeMakes().front()}, runner)));
+  EXPECT_EQ(playedSteps(runner), (std::vector<std::string>{"make bin"}));
+}
+
+// Each make's every run leaves the others stale (as a Makefile would that
+// rewrote a shared header on every run): the loop ends, naming one.
+TEST(MakesUntilSettled, MakesThatNeverSettleAreAnError) {
+  std::set<std::string> stale;
+  FakeProcessRunner runner([&](const FakeRun &run) -> std::optional<int> {
+    std::string binDir = IpxeLikeMake::binDirOf(run);
+    if (llvm::is_contained(run.command, "-q"))
+      return stale.count(binDir) ? 1 : 0;
+    stale = {"bin", "bin-x86_64-efi", "bin-arm64-efi"};
+    stale.erase(binDir);
+    return 0;
+  });
+  llvm::Error error = rules::runMakesUntilSettled(threeMakes(), runner);
+  ASSERT_TRUE(bool(error));
+  std::string message = llvm::toString(std::move(error));
+  EXPECT_NE(message.find("make does not settle: after 6 re-runs, `"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("bin/8086100e.rom` still has targets to remake"), std::string::npos)
+      << message;
+}
+
+TEST(MakesUntilSettled, AnErrorFromMakeQIsMakesError) {
+  FakeProcessRunner runner([](const FakeRun &run) -> std::optional<int> {
+    return llvm::is_contained(run.command, "-q") ? 2 : 0;
+  });
+  llvm::Error error = rules::runMakesUntilSettled(threeMakes(), runner);
+  ASSERT_TRUE(bool(error));
+  EXPECT_NE(llvm::toString(std::move(error)).find("make failed (exit status 2)"),
+            std::string::npos);
 }
 
 // A boot program cache with a stand-in undionly.kpxe, as
