@@ -189,7 +189,7 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
     if (options.imageNames.empty())
       options.imageNames = {"legacy", "efi:x86_64"};
   }
-  options.cross = arguments.get("--cross").value_or("");
+  options.cross = arguments.getAll("--cross");
   if (auto jobs = arguments.get("-j")) {
     if (llvm::StringRef(*jobs).getAsInteger(10, options.jobs) || options.jobs == 0)
       return makeError("-j wants a positive number, got '{}'", *jobs);
@@ -235,17 +235,24 @@ RegisterCommand registration{
         "build",
         "build iPXE ROMs that fit: make, prune each EFI driver's link, pack, check",
         "--ipxe SRC (--rom ID [--rom ID]... | --rom-set qemu) [--image KIND]... [--config NAME]\n"
-        "       [--rules FILE] [--install-dir DIR]\n"
-        "       [--cross PREFIX] [--budget SIZE] [-j N] [--verify|--no-verify] [--depth full|dhcp]\n"
+        "       [--rules FILE] [--install-dir DIR] [--cross ARCH=PREFIX]...\n"
+        "       [--budget SIZE] [-j N] [--verify|--no-verify] [--depth full|dhcp]\n"
         "       [--boot-programs DIR] [--expect LINE]... -o OUTDIR",
         "Runs iPXE's own make for the objects, archives, version objects and elf2efi,\n"
         "learns each EFI link from `make -n V=1`, and writes OUTDIR/build.ninja: prune\n"
         "(romfit prune with the rule set), stub compile, pruned and unpruned links,\n"
         "elf2efi, and the pruned and unpruned ROMs (OUTDIR/ID.rom, OUTDIR/ID.unpruned.rom).\n"
-        "ninja then runs what changed: a second build with nothing changed runs nothing.\n"
-        "Images (--image): legacy, efi:x86_64, efi:i386, efi:arm64, efi:riscv64 (the last\n"
-        "two need --cross);\n"
+        "ninja then runs what changed. The makes are asked again (make -q) until none\n"
+        "has work left (a bin directory's first build leaves the others stale once), so\n"
+        "a second build with nothing changed runs nothing, make or ninja.\n"
+        "Images (--image): legacy, efi:x86_64, efi:i386, efi:arm64, efi:riscv64;\n"
         "QEMU's legacy + efi:i386 + efi:x86_64 by default, packed in that order.\n"
+        "arm64 and riscv64 are cross-compiled: --cross arm64=aarch64-linux-gnu-\n"
+        "--cross riscv64=riscv64-linux-gnu- give each its CROSS, and one build makes\n"
+        "them all (make runs once per bin directory, each with its own CROSS; the\n"
+        "host's architectures get none). --cross PREFIX alone is the one prefix the\n"
+        "images need. An image with no prefix for it is an error before make runs.\n"
+        "riscv64 images stay 'not verified': no firmware for them here.\n"
         "Every pruned ROM is then proven as `romfit verify --boot` proves it, image by\n"
         "image, wherever QEMU, the firmware and the boot programs are installed (what\n"
         "is missing leaves its images 'not verified', named); a ROM that fails is moved\n"
@@ -269,7 +276,10 @@ RegisterCommand registration{
             {{"--rules"}, "FILE",
              "the rule set, or auto (default): the strongest built-in set whose preconditions "
              "hold on each link"},
-            {{"--cross"}, "PREFIX", "iPXE's CROSS, e.g. aarch64-linux-gnu-"},
+            {{"--cross"}, "ARCH=PREFIX",
+             "iPXE's CROSS for one architecture (arm64, riscv64), e.g. "
+             "arm64=aarch64-linux-gnu-; repeatable. PREFIX alone: for the one the images need",
+             true},
             {{"--budget"}, "SIZE", "size budget (default 256KiB)"},
             {{"--level"}, "LEVEL", "EFI compression: optimal (smallest, default) or fast"},
             {{"-j"}, "N", "parallel jobs for make and ninja"},

@@ -116,9 +116,11 @@ llvm::Expected<int> runShrink(const ParsedArguments &arguments) {
     return makeError("'romfit shrink' needs --ipxe SRC, --rom ID and -o OUTDIR");
   setup.romId = *rom;
   setup.buildArguments = {"--ipxe", *ipxe, "--rom", *rom, "--verify"};
-  for (const char *option : {"--config", "--cross", "--boot-programs"})
+  for (const char *option : {"--config", "--boot-programs"})
     if (auto value = arguments.get(option))
       setup.buildArguments.insert(setup.buildArguments.end(), {option, *value});
+  for (const std::string &cross : arguments.getAll("--cross"))
+    setup.buildArguments.insert(setup.buildArguments.end(), {"--cross", cross});
   for (const std::string &image : arguments.getAll("--image")) {
     auto kind = rules::parseImageKind(image);
     if (!kind)
@@ -223,8 +225,8 @@ RegisterCommand registerShrink(
     CommandSpec{
         .name = "shrink",
         .summary = "find, by full network boots, which driver-table entries a driver can lose",
-        .usage = "--ipxe SRC --rom ID [--image KIND]... [--config NAME] [--cross PREFIX]\n"
-                 "       [--rules BASE] [--boot-programs DIR] -o OUTDIR",
+        .usage = "--ipxe SRC --rom ID [--image KIND]... [--config NAME]\n"
+                 "       [--cross ARCH=PREFIX]... [--rules BASE] [--boot-programs DIR] -o OUTDIR",
         .description =
             "Builds the ROM under BASE (default: the built-in efi-downgrade-ux.rules) and\n"
             "proves it; every member its prune kept back for a driver table becomes a\n"
@@ -242,7 +244,8 @@ RegisterCommand registerShrink(
                 {{"--rom"}, "ID", "the ROM, 8 hex digits"},
                 {{"--image"}, "KIND", "an image to build and prove; repeatable", true},
                 {{"--config"}, "NAME", "iPXE's CONFIG (e.g. qemu)"},
-                {{"--cross"}, "PREFIX", "iPXE's CROSS"},
+                {{"--cross"}, "ARCH=PREFIX", "iPXE's CROSS for one architecture, as romfit build "
+                 "takes it; repeatable", true},
                 {{"--rules"}, "BASE", "the rule set to shrink from (table-consumers)"},
                 {{"--boot-programs"}, "DIR", "where the boot programs are"},
                 {{"-o", "--output"}, "OUTDIR", "trials, the rule set and the log"},

@@ -1,6 +1,11 @@
 #include "rules/ipxe_build.h"
 
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
+#include <llvm/ADT/STLExtras.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Program.h>
@@ -19,13 +24,19 @@ std::string absolute(llvm::StringRef path) {
   return std::string(result);
 }
 
-std::vector<std::string> makeVariables(const BuildOptions &options) {
+std::vector<std::string> makeVariables(const BuildOptions &options, const ImageKind &kind,
+                                       const std::map<std::string, std::string> &cross) {
   std::vector<std::string> variables;
   if (!options.config.empty())
     variables.push_back("CONFIG=" + options.config);
-  if (!options.cross.empty())
-    variables.push_back("CROSS=" + options.cross);
+  if (auto prefix = cross.find(kind.arch); kind.needsCross && prefix != cross.end())
+    variables.push_back("CROSS=" + prefix->second);
   return variables;
+}
+
+// The prefix a --cross value names: PREFIX in ARCH=PREFIX, or all of it.
+std::string prefixOf(llvm::StringRef argument) {
+  return argument.contains('=') ? argument.split('=').second.str() : argument.str();
 }
 
 llvm::Expected<std::string> runNinja(const std::string &outDir, unsigned jobs,
@@ -40,6 +51,93 @@ llvm::Expected<std::string> runNinja(const std::string &outDir, unsigned jobs,
 }
 
 } // namespace
+
+llvm::Expected<std::map<std::string, std::string>> crossPrefixes(
+    const std::vector<std::string> &arguments, const std::vector<ImageKind> &kinds) {
+  std::vector<std::string> known = crossArchitectures();
+  std::map<std::string, std::string> prefixes;
+  std::optional<std::string> bare;
+  for (const std::string &argument : arguments) {
+    if (argument.empty())
+      return makeError("--cross '': empty prefix (e.g. --cross arm64=aarch64-linux-gnu-)");
+    if (!llvm::StringRef(argument).contains('=')) {
+      if (bare)
+        return makeError("--cross '{}': a prefix without ARCH= was given already ('{}'); "
+                         "with several, name each one's architecture: --cross ARCH=PREFIX",
+                         argument, *bare);
+      bare = argument;
+      continue;
+    }
+    auto [arch, prefix] = llvm::StringRef(argument).split('=');
+    if (!llvm::is_contained(known, arch)) {
+      auto host = parseImageKind(("efi:" + arch).str());
+      if (host)
+        return makeError("--cross '{}': {} is built with the host's compiler here, with no "
+                         "CROSS (a prefix is for {})",
+                         argument, arch.str(), llvm::join(known, ", "));
+      llvm::consumeError(host.takeError());
+      return makeError("--cross '{}': unknown architecture '{}' (a prefix is for {})", argument,
+                       arch.str(), llvm::join(known, ", "));
+    }
+    if (prefix.empty())
+      return makeError("--cross '{}': empty prefix (e.g. --cross {}={})", argument, arch.str(),
+                       cantFail(parseImageKind(("efi:" + arch).str())).crossExample);
+    if (auto earlier = prefixes.find(arch.str()); earlier != prefixes.end())
+      return makeError("--cross '{}': {} has a prefix already ('{}')", argument, arch.str(),
+                       earlier->second);
+    prefixes[arch.str()] = prefix.str();
+  }
+
+  std::vector<std::string> needing;
+  for (const ImageKind &kind : kinds)
+    if (kind.needsCross && !llvm::is_contained(needing, kind.arch))
+      needing.push_back(kind.arch);
+  if (bare) {
+    if (!prefixes.empty())
+      return makeError("--cross '{}' names no architecture, beside --cross {}={}: give it as "
+                       "ARCH=PREFIX too",
+                       *bare, prefixes.begin()->first, prefixes.begin()->second);
+    if (needing.size() > 1)
+      return makeError("--cross '{}' names no architecture, and the images need a cross "
+                       "compiler for {}: give --cross ARCH=PREFIX for each",
+                       *bare, llvm::join(needing, " and "));
+    if (needing.size() == 1)
+      prefixes[needing.front()] = *bare;
+  }
+  for (const ImageKind &kind : kinds)
+    if (kind.needsCross && !prefixes.count(kind.arch))
+      return makeError("image {} needs a cross compiler: give --cross {}=PREFIX (e.g. {}={})",
+                       kind.name, kind.arch, kind.arch, kind.crossExample);
+  return prefixes;
+}
+
+std::vector<MakeInvocation> imageMakes(const std::string &sourceDir, const BuildOptions &options,
+                                       const std::vector<ImageKind> &kinds,
+                                       const std::map<std::string, std::string> &cross) {
+  std::vector<MakeInvocation> makes;
+  std::vector<std::string> binDirs;
+  for (const ImageKind &kind : kinds) {
+    if (llvm::is_contained(binDirs, kind.binDir))
+      continue;
+    binDirs.push_back(kind.binDir);
+    MakeInvocation make{sourceDir, makeVariables(options, kind, cross), false};
+    if (options.jobs)
+      make.arguments.push_back("-j" + std::to_string(options.jobs));
+    std::vector<std::string> targets;
+    for (const std::string &romId : options.romIds) {
+      if (kind.efi)
+        targets.insert(targets.end(), {kind.archive(), kind.versionObject(romId), kind.elf2efi});
+      else
+        targets.push_back(kind.target(romId));
+    }
+    // The archive and the converter once, however many ROMs.
+    std::sort(targets.begin(), targets.end());
+    targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+    make.arguments.insert(make.arguments.end(), targets.begin(), targets.end());
+    makes.push_back(std::move(make));
+  }
+  return makes;
+}
 
 llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   auto source = findIpxeSourceDir(options.ipxeTree);
@@ -57,14 +155,17 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
     auto kind = parseImageKind(name);
     if (!kind)
       return kind.takeError();
-    if (kind->needsCross && options.cross.empty())
-      return makeError("image {} needs a cross compiler: give --cross PREFIX (e.g. "
-                       "aarch64-linux-gnu-)",
-                       name);
     kinds.push_back(*kind);
   }
-  if (!options.cross.empty() && !llvm::sys::findProgramByName(options.cross + "gcc"))
-    return makeError("cross compiler '{}gcc' not found on PATH", options.cross);
+  // Every prefix is checked before any make runs, used or not: a typo in one
+  // is a typo however the images turn out.
+  auto cross = crossPrefixes(options.cross, kinds);
+  if (!cross)
+    return cross.takeError();
+  for (const std::string &argument : options.cross)
+    if (!llvm::sys::findProgramByName(prefixOf(argument) + "gcc"))
+      return makeError("cross compiler '{}gcc' not found on PATH (--cross {})",
+                       prefixOf(argument), argument);
 
   BuildOutcome outcome;
   BuildGraphInputs &graph = outcome.graph;
@@ -85,23 +186,9 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
       return makeError("{}: no such rule set", path);
 
   // 1. iPXE's own make builds what the graph starts from.
-  std::vector<std::string> targets;
-  for (const std::string &romId : options.romIds)
-    for (const ImageKind &kind : kinds) {
-      if (!kind.efi) {
-        targets.push_back(kind.target(romId));
-        continue;
-      }
-      targets.insert(targets.end(), {kind.archive(), kind.versionObject(romId), kind.elf2efi});
-    }
-  std::sort(targets.begin(), targets.end());
-  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-  MakeInvocation make{graph.sourceDir, makeVariables(options), false};
-  if (options.jobs)
-    make.arguments.push_back("-j" + std::to_string(options.jobs));
-  make.arguments.insert(make.arguments.end(), targets.begin(), targets.end());
-  if (auto built = runMake(make, *options.runner); !built)
-    return built.takeError();
+  if (llvm::Error error =
+          runMakesUntilSettled(imageMakes(graph.sourceDir, options, kinds, *cross), *options.runner))
+    return error;
 
   // 2. Each EFI link exactly as the Makefile would run it, from its dry run.
   for (const std::string &romId : options.romIds) {
@@ -109,7 +196,7 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
     for (const ImageKind &kind : kinds) {
       ImageBuild image{kind, {}};
       if (kind.efi) {
-        MakeInvocation dryRun{graph.sourceDir, makeVariables(options), true};
+        MakeInvocation dryRun{graph.sourceDir, makeVariables(options, kind, *cross), true};
         dryRun.arguments.insert(dryRun.arguments.end(),
                                 {"-n", "V=1", "-W", kind.archive(), "-W", "core/version.c",
                                  kind.target(romId)});

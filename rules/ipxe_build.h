@@ -1,12 +1,15 @@
 #pragma once
 // romfit build's work, as a library: make in the iPXE tree, the link recipes
 // from make's dry run, build.ninja, and ninja.
+#include <map>
 #include <string>
 #include <vector>
 
 #include <llvm/Support/Error.h>
 
 #include "rules/build_graph.h"
+#include "rules/ipxe_targets.h"
+#include "rules/make_runner.h"
 #include "compress/efi_compress.h"
 #include "support/process_runner.h"
 
@@ -19,7 +22,9 @@ struct BuildOptions {
   std::vector<std::string> autoRuleSets;  // what "auto" chooses from, strongest first
   std::vector<std::string> romIds;
   std::vector<std::string> imageNames;  // empty: QEMU's three
-  std::string cross;                   // CROSS= prefix
+  // --cross as given: ARCH=PREFIX, one per architecture, or a bare PREFIX
+  // (the form from before there were several; see crossPrefixes).
+  std::vector<std::string> cross;
   unsigned jobs = 0;                   // 0: make's and ninja's default
   std::string outDir;
   std::string romfit;                  // this executable
@@ -34,6 +39,23 @@ struct BuildOutcome {
   bool ninjaRanNothing = false;
   std::string ninjaOutput;
 };
+
+// iPXE's CROSS for each architecture the images need one for, keyed by ARCH
+// ("arm64" -> "aarch64-linux-gnu-"), from --cross's values: ARCH=PREFIX for
+// one of crossArchitectures(), or a bare PREFIX for the one such
+// architecture among `kinds` (none: it is unused). Host architectures get
+// no CROSS. The error names the argument: an unknown or repeated ARCH, an
+// empty prefix, a bare prefix beside ARCH= ones or where two architectures
+// need one; or names an image that needs a prefix and has none.
+llvm::Expected<std::map<std::string, std::string>> crossPrefixes(
+    const std::vector<std::string> &arguments, const std::vector<ImageKind> &kinds);
+
+// The makes that build what the graph starts from, in the order of `kinds`:
+// one per bin directory (iPXE builds one BIN per make run, and a CROSS is
+// for one architecture's tools), each with its architecture's CROSS.
+std::vector<MakeInvocation> imageMakes(const std::string &sourceDir, const BuildOptions &options,
+                                       const std::vector<ImageKind> &kinds,
+                                       const std::map<std::string, std::string> &cross);
 
 llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options);
 
