@@ -195,11 +195,11 @@ llvm::Expected<int> runShrink(const ParsedArguments &arguments) {
   for (size_t index : outcome->removed)
     removedNames.push_back(candidateText((*candidates)[index]));
   std::string why = fmt::format(
-      "found by romfit shrink ({} trials): with these drops the ROM went from {} to {} B and "
-      "every full network boot passed; not exercised: {}. A rule for the default set needs a "
-      "reason read in the code, not only this evidence.",
-      outcome->trials.size(), withThousands(baseline->romBytes), withThousands(shrunkBytes),
-      kNotExercised);
+      "found by romfit shrink ({} trials): with the {} drop{} here together the ROM went from "
+      "{} to {} B and every full network boot passed; not exercised: {}. A rule for the "
+      "default set needs a reason read in the code, not only this evidence.",
+      outcome->trials.size(), outcome->removed.size(), outcome->removed.size() == 1 ? "" : "s",
+      withThousands(baseline->romBytes), withThousands(shrunkBytes), kNotExercised);
   std::string shrunk = setup.baseRules + "\n" + rules::dropRules(*candidates, outcome->removed, why);
   std::string shrunkPath = setup.outDir + "/shrunk.rules";
   if (llvm::Error error = writeFileAtomically(shrunkPath, llvm::StringRef(shrunk)))
@@ -234,10 +234,11 @@ RegisterCommand registerShrink(
             "(ddmin) then tries removing all of them, halves, quarters, ... relinking and\n"
             "re-proving every image each time (romfit build --verify into OUTDIR/trial), and\n"
             "keeps a removal only when every full network boot passes. Writes\n"
-            "OUTDIR/shrunk.rules (BASE plus the drops, each with its evidence and what the\n"
-            "boots do not exercise) and OUTDIR/shrink-log.txt (every trial: what it removed,\n"
-            "bytes, verdict, seconds). Evidence is not a reason: read the code before a drop\n"
-            "goes into a rule set others use.",
+            "OUTDIR/shrunk.rules (BASE plus a drop rule per removed member, each with the\n"
+            "member's own bytes in the unpruned link, from prune.json, then the evidence and\n"
+            "what the boots do not exercise) and OUTDIR/shrink-log.txt (every trial: what it\n"
+            "removed, bytes, verdict, seconds). Evidence is not a reason: read the code before\n"
+            "a drop goes into a rule set others use.",
         .options =
             {
                 {{"--ipxe"}, "SRC", "the iPXE source tree"},

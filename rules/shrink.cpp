@@ -1,11 +1,12 @@
 #include "rules/shrink.h"
 
 #include <algorithm>
-#include <map>
 
 #include <fmt/format.h>
 #include <llvm/ADT/STLExtras.h>
 #include <llvm/ADT/StringExtras.h>
+
+#include "support/byte_sizes.h"
 
 namespace romfit::rules {
 
@@ -73,15 +74,23 @@ llvm::Expected<ShrinkOutcome> shrinkByDeltaDebugging(size_t candidates,
 }
 
 std::string dropRules(const std::vector<ShrinkCandidate> &candidates,
-                      const std::vector<size_t> &removed, const std::string &why) {
-  std::map<std::string, std::vector<std::string>> byTable;
-  for (size_t index : removed)
-    for (const std::string &entry : candidates[index].entries)
-      byTable[candidates[index].table].push_back(entry);
-  std::string text;
-  for (const auto &[table, entries] : byTable)
-    text += fmt::format("table-entries {} drop {}\n  why: {}\n", table, llvm::join(entries, " "),
-                        why);
+                      const std::vector<size_t> &removed, const std::string &evidence) {
+  if (removed.empty())
+    return "";
+  // The figure is the member's alone and measured before the prune: a trial
+  // removes several at once, so no trial's ROM size tells one drop's share.
+  std::string text =
+      "# Each drop's bytes are its member's own: what ld kept of it in the unpruned link\n"
+      "# (prune.json's kept_requires), uncompressed. Members only it pulled in are not\n"
+      "# counted, and the ROM holds the driver compressed: what the drops together saved\n"
+      "# in the ROM is the evidence's figure.\n";
+  for (size_t index : removed) {
+    const ShrinkCandidate &candidate = candidates[index];
+    text += fmt::format("table-entries {} drop {}\n  why: {}'s member: {} B in the unpruned "
+                        "link\n  why: {}\n",
+                        candidate.table, llvm::join(candidate.entries, " "), candidate.member,
+                        withThousands(candidate.bytes), evidence);
+  }
   return text;
 }
 

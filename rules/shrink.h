@@ -42,9 +42,11 @@ struct ShrinkOutcome {
 // 1-minimal: every candidate still kept was tried alone and its removal failed.
 llvm::Expected<ShrinkOutcome> shrinkByDeltaDebugging(size_t candidates, const ShrinkOracle &oracle);
 
-// The rule lines for a set of removals, one `table-entries TABLE drop ...`
-// per table, each with `why`.
+// The rule lines for a set of removals: one `table-entries TABLE drop
+// ENTRY...` per removed candidate, whose reason gives the candidate's own
+// bytes (ShrinkCandidate::bytes, which a comment above the rules says how
+// it was measured) and then `evidence`, which they all share.
 std::string dropRules(const std::vector<ShrinkCandidate> &candidates,
-                      const std::vector<size_t> &removed, const std::string &why);
+                      const std::vector<size_t> &removed, const std::string &evidence);
 
 } // namespace romfit::rules

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "rules/rule_set.h"
 #include "rules/shrink.h"
 
 namespace romfit::rules {
@@ -52,12 +53,40 @@ TEST(Shrink, OracleErrorsStopTheSearch) {
   EXPECT_EQ(llvm::toString(outcome.takeError()), "make failed");
 }
 
-TEST(Shrink, DropRulesGroupEntriesByTable) {
-  std::vector<ShrinkCandidate> candidates = {{"net_drivers", {"ipv6_driver"}, "obj_ipv6"},
-                                             {"timers", {"efi_timer"}, "obj_efi_timer"},
-                                             {"net_drivers", {"lldp_driver"}, "obj_lldp"}};
-  EXPECT_EQ(dropRules(candidates, {0, 2}, "boots passed"),
-            "table-entries net_drivers drop ipv6_driver lldp_driver\n  why: boots passed\n");
+TEST(Shrink, EachDropCarriesItsOwnBytes) {
+  std::vector<ShrinkCandidate> candidates = {
+      {"net_drivers", {"ipv6_driver"}, "obj_ipv6", 1536},
+      {"timers", {"efi_timer"}, "obj_efi_timer", 700},
+      {"net_drivers", {"lldp_driver", "lldp_watch"}, "obj_lldp", 12345}};
+  std::string drops = dropRules(candidates, {0, 2}, "boots passed");
+  EXPECT_NE(drops.find("table-entries net_drivers drop ipv6_driver\n"
+                       "  why: obj_ipv6's member: 1,536 B in the unpruned link\n"
+                       "  why: boots passed\n"),
+            std::string::npos)
+      << drops;
+  EXPECT_NE(drops.find("table-entries net_drivers drop lldp_driver lldp_watch\n"
+                       "  why: obj_lldp's member: 12,345 B in the unpruned link\n"),
+            std::string::npos)
+      << drops;
+  EXPECT_EQ(drops.find("efi_timer"), std::string::npos) << drops;
+  // The file says where the figure comes from.
+  EXPECT_NE(drops.find("# Each drop's bytes are its member's own: what ld kept of it in the "
+                       "unpruned link\n# (prune.json's kept_requires), uncompressed."),
+            std::string::npos)
+      << drops;
+  EXPECT_EQ(dropRules(candidates, {}, "boots passed"), "");
+
+  // What shrink writes is a rule set romfit reads: two drop rules for one
+  // table, each reason its own bytes and then the shared evidence.
+  auto parsed = parseRuleSet("require-policy table-consumers\n  why: a test\n" + drops,
+                             "shrunk.rules");
+  ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError());
+  ASSERT_EQ(parsed->tableEntries.size(), 2u);
+  EXPECT_EQ(parsed->tableEntries[1].entries, (std::vector<std::string>{"lldp_driver", "lldp_watch"}));
+  EXPECT_NE(parsed->tableEntries[0].reason.find("1,536 B"), std::string::npos)
+      << parsed->tableEntries[0].reason;
+  EXPECT_NE(parsed->tableEntries[0].reason.find("boots passed"), std::string::npos);
+  EXPECT_NE(parsed->tableEntries[1].reason.find("12,345 B"), std::string::npos);
 }
 
 } // namespace
