@@ -26,6 +26,13 @@ bool ElfSymbol::isArmMappingSymbol() const {
 
 namespace {
 
+// ".L" then text, \x01 or \x02: GNU as's own names for local labels.
+bool isAssemblerLocalLabel(llvm::StringRef name) {
+  return llvm::all_of(name, [](char c) {
+    return c == '\x01' || c == '\x02' || (uint8_t(c) >= 0x20 && uint8_t(c) < 0x7f);
+  });
+}
+
 // Relocations patch code or data; pointed at a table of symbols, strings or
 // relocations (their own section included), they are nonsense.
 bool canBeRelocated(uint32_t sectionType) {
@@ -102,7 +109,11 @@ llvm::Expected<ElfObject> readTyped(llvm::MemoryBufferRef buffer) {
       auto name = raw.getName(*strings);
       if (!name)
         return name.takeError();
-      if (auto bad = firstNonTextByte(*name))
+      // GNU as names its local labels with control bytes on purpose: a
+      // numeric label "2:" becomes ".L2\x02" + a count (RISC-V keeps them
+      // in the symbol table), a "$" label ".L..\x01..". Only those pass.
+      if (auto bad = firstNonTextByte(*name);
+          bad && !(name->startswith(".L") && isAssemblerLocalLabel(*name)))
         return makeError("symbol {} (name at string table offset {:#x}): its name '{}' is not text "
                          "(byte {})",
                          object.symbols.size(), uint32_t(raw.st_name), printable(*name), *bad);

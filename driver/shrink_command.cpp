@@ -13,6 +13,7 @@
 #include "driver/command.h"
 #include "driver/data_directory.h"
 #include "rules/build_layout.h"
+#include "rules/rule_set.h"
 #include "rules/ipxe_targets.h"
 #include "rules/prune_record.h"
 #include "rules/shrink.h"
@@ -33,7 +34,7 @@ struct ShrinkSetup {
   std::vector<std::string> buildArguments;  // romfit build's, without --rules and -o
   std::string romId;
   std::vector<rules::ImageKind> images;
-  std::string baseRules;      // the rule set's text
+  std::string baseRules;      // rule-set text that extends the base set
   std::string baseRulesPath;
   std::string outDir;
 };
@@ -138,10 +139,19 @@ llvm::Expected<int> runShrink(const ParsedArguments &arguments) {
       return directory.takeError();
     setup.baseRulesPath = *directory + "/efi-downgrade-ux.rules";
   }
-  auto base = readFileBytes(setup.baseRulesPath);
+  // Trials and shrunk.rules extend the base set by its absolute path rather
+  // than copying its text: a base that itself extends a set beside it (as
+  // efi-snp-only.rules does) then still resolves from OUTDIR.
+  auto base = rules::loadRuleSet(setup.baseRulesPath);
   if (!base)
     return base.takeError();
-  setup.baseRules.assign(base->begin(), base->end());
+  llvm::SmallString<256> absoluteBase(setup.baseRulesPath);
+  if (std::error_code error = llvm::sys::fs::make_absolute(absoluteBase))
+    return makeError("{}: cannot make the path absolute: {}", setup.baseRulesPath,
+                     error.message());
+  setup.baseRules = fmt::format("# romfit shrink's base rule set, then what shrink drops\n"
+                                "extends {}\n",
+                                absoluteBase.str());
   if (std::error_code error = llvm::sys::fs::create_directories(setup.outDir))
     return makeError("{}: cannot create directory: {}", setup.outDir, error.message());
 
