@@ -43,6 +43,7 @@ llvm::Expected<LinkMap> parseLinkMap(llvm::StringRef text, llvm::StringRef mapPa
   text.substr(start + 1).split(lines, '\n');
   std::string outputSection;
   std::string pendingInput;  // a name too long for its column continues on the next line
+  std::string statement;     // the last input-section statement the map echoed
   for (size_t index = 0; index < lines.size(); ++index) {
     llvm::StringRef line = lines[index].rtrim("\r");
     if (line.empty())
@@ -51,6 +52,7 @@ llvm::Expected<LinkMap> parseLinkMap(llvm::StringRef text, llvm::StringRef mapPa
     if (line.front() != ' ') {
       // An output section, possibly with its address on the next line.
       pendingInput.clear();
+      statement.clear();
       if (line.front() == '.' || line.startswith("/DISCARD/"))
         outputSection = tokens[0].str();
       continue;
@@ -62,9 +64,11 @@ llvm::Expected<LinkMap> parseLinkMap(llvm::StringRef text, llvm::StringRef mapPa
     if (line.size() > 1 && line[1] != ' ') {
       // " .text.x 0xADDR 0xSIZE file", " COMMON ...", " *fill* ...", " *(.text)".
       name = tokens[0];
-      if (name.startswith("*(") || name == "KEEP" || name.startswith("SORT") ||
-          (name.startswith("*") && name != "*fill*"))
+      if (name.startswith("*(") || name.startswith("KEEP") || name.startswith("SORT") ||
+          (name.startswith("*") && name != "*fill*") || name.startswith(":")) {
+        statement = line.trim().str();
         continue;
+      }
       if (tokens.size() == 1) {
         pendingInput = name.str();
         continue;
@@ -99,6 +103,7 @@ llvm::Expected<LinkMap> parseLinkMap(llvm::StringRef text, llvm::StringRef mapPa
     section.size = size;
     section.file = file.str();
     section.member = memberLabel(file);
+    section.statement = statement;
     map.inputSections.push_back(std::move(section));
   }
   return map;

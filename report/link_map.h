@@ -19,6 +19,9 @@ struct MappedInputSection {
   uint64_t size = 0;
   std::string file;    // "/out/pruned.a(intel.o)"
   std::string member;  // "intel.o": the member of an archive, else the file's name
+  // The script's input-section statement that placed it, as the map echoes
+  // it ("*(.text.*)", "KEEP(*(SORT_BY_NAME(.tbl.*)))"); empty when none did.
+  std::string statement;
 };
 
 struct LinkMap {

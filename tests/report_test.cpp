@@ -143,6 +143,43 @@ Linker script and memory map
             std::string::npos);
 }
 
+// The statement that placed each input section: what romfit layout may
+// reorder (*(.text.*)) and what it must not (the linker tables).
+TEST(LinkMap, NamesTheStatementThatPlacedEachSection) {
+  const char *text = R"(Memory Configuration
+
+Linker script and memory map
+
+.text           0x0000000000001000      0x160
+ *(.text)
+ .text          0x0000000000001000       0x10 out/stub.o
+ :*/stub.o(.text.ipxe)
+ .text.ipxe     0x0000000000001010        0x5 out/stub.o
+ *(.text.*)
+ .text.intel_probe
+                0x0000000000001015       0xa4 out/pruned.a(intel.o)
+
+.data           0x0000000000002000       0x20
+ *(SORT_BY_NAME(.tbl.*))
+ .tbl.net_drivers.01
+                0x0000000000002000       0x10 out/pruned.a(ipv6.o)
+                0x0000000000002000                ipv6_driver
+ .tbl.net_drivers.01
+                0x0000000000002010       0x10 out/pruned.a(lldp.o)
+
+.bss            0x0000000000003000       0x10
+ COMMON         0x0000000000003000       0x10 out/pruned.a(intel.o)
+)";
+  auto map = report::parseLinkMap(text, "test.map");
+  ASSERT_TRUE(bool(map)) << llvm::toString(map.takeError());
+  std::vector<std::string> statements;
+  for (const report::MappedInputSection &section : map->inputSections)
+    statements.push_back(section.statement);
+  EXPECT_EQ(statements, (std::vector<std::string>{"*(.text)", ":*/stub.o(.text.ipxe)",
+                                                  "*(.text.*)", "*(SORT_BY_NAME(.tbl.*))",
+                                                  "*(SORT_BY_NAME(.tbl.*))", ""}));
+}
+
 // Every one of Debian's ROMs, every level: rows add up to the file.
 TEST(RomReport, DebiansRomsReconcileToTheByteAtEveryLevel) {
   std::vector<std::string> roms = testing::debianRoms();
