@@ -1,0 +1,107 @@
+// romfit layout: from a link-order link's ELF and map, a copy of its linker
+// script that names the `.text.*` and `.rodata.*` input sections in
+// similarity order, for the relink (rules/section_layout.h says why).
+// build.ninja runs it between the two pruned links of an EFI image.
+#include <fmt/format.h>
+
+#include "driver/command.h"
+#include "report/link_map.h"
+#include "report/linked_elf.h"
+#include "rules/section_layout.h"
+#include "support/error.h"
+#include "support/file_io.h"
+
+namespace romfit::driver {
+namespace {
+
+// An input section's bytes, read from the output section the map puts it in.
+llvm::Expected<llvm::ArrayRef<uint8_t>> bytesOf(const report::LinkedElf &elf,
+                                                const report::MappedInputSection &input,
+                                                llvm::StringRef elfPath, llvm::StringRef mapPath) {
+  const report::LinkedSection *output = elf.find(input.outputSection);
+  if (!output || !output->hasContents || input.address < output->address ||
+      input.address + input.size > output->address + output->contents.size())
+    return makeError("{}: {} of {} at {:#x} ({} B) is not within {}'s section {}: are the map "
+                     "and the ELF file from the same link?",
+                     mapPath.str(), input.name, input.file, input.address, input.size,
+                     elfPath.str(), input.outputSection);
+  return output->contents.slice(input.address - output->address, input.size);
+}
+
+llvm::Expected<int> runLayout(const ParsedArguments &arguments) {
+  auto elfPath = arguments.get("--elf"), mapPath = arguments.get("--map");
+  auto scriptPath = arguments.get("--script"), outputPath = arguments.get("--output");
+  if (!elfPath || !mapPath || !scriptPath || !outputPath)
+    return makeError("'romfit layout' needs --elf ELF, --map MAP, --script LDS and -o OUT");
+  auto map = report::readLinkMap(*mapPath);
+  if (!map)
+    return map.takeError();
+  auto elf = report::readLinkedElf(*elfPath);
+  if (!elf)
+    return elf.takeError();
+  auto script = readFile(*scriptPath);
+  if (!script)
+    return script.takeError();
+
+  std::vector<rules::StatementOrder> orders;
+  for (llvm::StringRef statement : rules::kReorderedStatements) {
+    std::vector<rules::LayoutSection> sections;
+    std::vector<std::string> patterns;  // by section
+    size_t unnamed = 0;
+    for (const report::MappedInputSection &input : map->inputSections) {
+      if (input.statement != statement)
+        continue;
+      auto bytes = bytesOf(*elf, input, *elfPath, *mapPath);
+      if (!bytes)
+        return bytes.takeError();
+      std::optional<std::string> pattern = rules::inputSectionPattern(input.file, input.name);
+      if (!pattern) {
+        ++unnamed;  // stays under the wildcard, after the named ones
+        continue;
+      }
+      sections.push_back({input.name, input.file, *bytes});
+      patterns.push_back(std::move(*pattern));
+    }
+    rules::StatementOrder order{statement, {}};
+    for (size_t index : rules::similarityOrder(sections))
+      order.patterns.push_back(patterns[index]);
+    orders.push_back(std::move(order));
+    fmt::print("{}: {} input sections in similarity order{}\n", statement.str(), sections.size(),
+               unnamed ? fmt::format(", {} left to the wildcard (names a script cannot carry)",
+                                     unnamed)
+                       : std::string());
+  }
+  auto text = rules::scriptWithSectionOrder((*script)->getBuffer(), *scriptPath, orders);
+  if (!text)
+    return text.takeError();
+  if (llvm::Error error = writeFileAtomically(*outputPath, *text))
+    return error;
+  return kExitOk;
+}
+
+RegisterCommand registration{
+    CommandSpec{
+        "layout",
+        "write a linker script that links .text.* and .rodata.* in similarity order",
+        "--elf ELF --map MAP --script LDS -o OUT",
+        "Reads a link's ELF file and its ld map, and writes OUT: the link's script LDS\n"
+        "with the input sections ld placed through `*(.text.*)` and through\n"
+        "`*(.rodata.*)` named one by one before those lines, each section after the one\n"
+        "it shares the most 6-byte strings with among those placed in the 8 KiB before\n"
+        "it (the EFI encoder's window). Relinking with OUT links the same sections; only\n"
+        "their order within those two statements changes. Every other line of LDS (the\n"
+        "linker tables, .data, .bss) is kept as it is. romfit build runs it for each\n"
+        "pruned EFI image unless --layout link-order.",
+        {
+            {{"--elf"}, "ELF", "the linked ELF file (the link-order link)"},
+            {{"--map"}, "MAP", "that link's -Map output"},
+            {{"--script"}, "LDS", "that link's -T script"},
+            {{"-o", "--output"}, "OUT", "the script to write"},
+        },
+        0,
+        0,
+    },
+    runLayout};
+
+} // namespace
+} // namespace romfit::driver
