@@ -201,6 +201,11 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   if (!level)
     return level.takeError();
   options.compressionLevel = *level;
+  auto layout = rules::parseLayout(arguments.get("--layout").value_or(
+      rules::layoutName(rules::kDefaultLayout).str()));
+  if (!layout)
+    return layout.takeError();
+  options.layout = *layout;
   options.romfit = romfitExecutable();
 
   auto outcome = rules::runBuild(options);
@@ -236,12 +241,17 @@ RegisterCommand registration{
         "build iPXE ROMs that fit: make, prune each EFI driver's link, pack, check",
         "--ipxe SRC (--rom ID [--rom ID]... | --rom-set qemu) [--image KIND]... [--config NAME]\n"
         "       [--rules FILE] [--install-dir DIR] [--cross ARCH=PREFIX]...\n"
+        "       [--layout similarity|link-order]\n"
         "       [--budget SIZE] [-j N] [--verify|--no-verify] [--depth full|dhcp]\n"
         "       [--boot-programs DIR] [--expect LINE]... -o OUTDIR",
         "Runs iPXE's own make for the objects, archives, version objects and elf2efi,\n"
         "learns each EFI link from `make -n V=1`, and writes OUTDIR/build.ninja: prune\n"
         "(romfit prune with the rule set), stub compile, pruned and unpruned links,\n"
         "elf2efi, and the pruned and unpruned ROMs (OUTDIR/ID.rom, OUTDIR/ID.unpruned.rom).\n"
+        "The pruned driver is linked twice: in link order, then with a copy of the\n"
+        "linker script (romfit layout) that orders its .text.* and .rodata.* sections\n"
+        "by similarity, which the EFI compression's 8 KiB window rewards (--layout\n"
+        "link-order links it once, as the unpruned one is).\n"
         "ninja then runs what changed. The makes are asked again (make -q) until none\n"
         "has work left (a bin directory's first build leaves the others stale once), so\n"
         "a second build with nothing changed runs nothing, make or ninja.\n"
@@ -282,6 +292,9 @@ RegisterCommand registration{
              true},
             {{"--budget"}, "SIZE", "size budget (default 256KiB)"},
             {{"--level"}, "LEVEL", "EFI compression: optimal (smallest, default) or fast"},
+            {{"--layout"}, "LAYOUT",
+             "the pruned EFI driver's .text.*/.rodata.* order: similarity (default: similar "
+             "code within the compressor's 8 KiB window) or link-order"},
             {{"-j"}, "N", "parallel jobs for make and ninja"},
             {{"--verify"}, "", "require the boot proof: a missing firmware is an error"},
             {{"--no-verify"}, "", "skip the boot proof (the ROMs are then unverified)"},

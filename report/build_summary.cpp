@@ -70,6 +70,7 @@ llvm::Expected<BuiltRomSummary> summarizeBuiltRom(const rules::BuildGraphInputs 
       row.membersBefore = record->membersBefore;
       row.membersAfter = record->membersAfter;
       row.removed = rules::removedSummary(*record);
+      row.layout = graph.layout;
     }
     summary.images.push_back(row);
   }
@@ -105,6 +106,13 @@ std::string builtRomTable(const BuiltRomSummary &summary) {
   for (const BuiltImageSizes &row : summary.images)
     if (!row.removed.empty())
       text += fmt::format("  {} rules removed {}\n", row.name, row.removed);
+  for (const BuiltImageSizes &row : summary.images)
+    if (row.layout)
+      text += fmt::format("  {} layout: {}\n", row.name,
+                          *row.layout == rules::SectionLayout::Similarity
+                              ? "similarity (.text.* and .rodata.* ordered for the 8 KiB "
+                                "window by layout.lds)"
+                              : "link order (--layout link-order)");
   const BudgetLine &after = summary.after;
   text += fmt::format(
       "  budget {} B, BAR {} B, headroom {} B ({:.1f}% of budget; unpruned {:.1f}%)\n",

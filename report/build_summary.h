@@ -1,9 +1,10 @@
 #pragma once
 // What romfit build says of each ROM it made: per image, the members and
 // bytes before and after the prune, the ROM against its budget, and what the
-// rules removed. Read from OUTDIR (the ROMs, the drivers and prune.json) so
+// rules removed, and the pruned drivers' section layout. Read from OUTDIR (the ROMs, the drivers and prune.json) so
 // the same summary can be made again from a finished build.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct BuiltImageSizes {
   uint64_t unprunedRaw = 0, prunedRaw = 0;  // the driver files; 0 for legacy images
   int64_t membersBefore = -1, membersAfter = -1;  // -1: not pruned (legacy)
   std::string removed;  // what the rules removed, largest first
+  std::optional<rules::SectionLayout> layout;  // the pruned driver's; none for legacy images
 };
 
 struct BuiltRomSummary {
@@ -34,7 +36,7 @@ llvm::Expected<BuiltRomSummary> summarizeBuiltRom(const rules::BuildGraphInputs 
                                                   const rules::RomBuild &rom, uint64_t budget);
 
 // The table romfit build prints, one line per image, then the totals, what
-// the rules removed and the budget line.
+// the rules removed, each EFI image's layout and the budget line.
 std::string builtRomTable(const BuiltRomSummary &summary);
 
 } // namespace romfit::report

@@ -130,16 +130,43 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
                    {{"cmd", inSource(inputs, *stubCompile, inDir)},
                     {"desc", "STUB " + recipe.target}}});
 
+      // In link order; under the similarity layout that link is only what
+      // `romfit layout` reads, and a relink with its script makes pruned.elf.
+      bool laidOut = inputs.layout == SectionLayout::Similarity;
+      std::string prunedElf = file(ImageFile::PrunedElf), prunedMap = file(ImageFile::PrunedMap);
+      std::string linkOrderElf = laidOut ? file(ImageFile::LinkOrderElf) : prunedElf;
+      std::string linkOrderMap = laidOut ? file(ImageFile::LinkOrderMap) : prunedMap;
       auto prunedLink = prunedLinkCommand(recipe.link, archive, {stubObject, prunedArchive},
-                                          file(ImageFile::PrunedElf), file(ImageFile::PrunedMap));
+                                          linkOrderElf, linkOrderMap);
       if (!prunedLink)
         return prunedLink.takeError();
       std::vector<std::string> prunedLinkInputs{versionObject, stubObject, prunedArchive};
       if (!script.empty())
         prunedLinkInputs.push_back(script);
-      ninja.build({{file(ImageFile::PrunedElf), file(ImageFile::PrunedMap)}, "run", prunedLinkInputs, {},
+      ninja.build({{linkOrderElf, linkOrderMap}, "run", prunedLinkInputs, {},
                    {{"cmd", inSource(inputs, *prunedLink, inDir)},
                     {"desc", "LD pruned " + recipe.target}}});
+      if (laidOut) {
+        std::string layoutScript = file(ImageFile::LayoutScript);
+        auto relink = prunedLinkCommand(recipe.link, archive, {stubObject, prunedArchive},
+                                        prunedElf, prunedMap);
+        if (!relink)
+          return relink.takeError();
+        auto laidOutLink = withLinkerScript(*relink, layoutScript);
+        if (!laidOutLink)
+          return withContext(laidOutLink.takeError(),
+                             recipe.target + ": the similarity layout needs the link's script "
+                                             "(--layout link-order builds without it)");
+        Argv layout{inputs.romfit, "layout",   "--elf", linkOrderElf, "--map",
+                    linkOrderMap,  "--script", script,  "-o",         layoutScript};
+        ninja.build({{layoutScript}, "run", {linkOrderElf, linkOrderMap, script}, {inputs.romfit},
+                     {{"cmd", joinCommand(layout) + " > /dev/null"},
+                      {"desc", "LAYOUT " + recipe.target}}});
+        ninja.build({{prunedElf, prunedMap}, "run",
+                     {versionObject, stubObject, prunedArchive, layoutScript}, {},
+                     {{"cmd", inSource(inputs, *laidOutLink, inDir)},
+                      {"desc", "LD pruned, laid out " + recipe.target}}});
+      }
       ninja.build({{file(ImageFile::UnprunedElf), file(ImageFile::UnprunedMap)}, "run", linkInputs, {},
                    {{"cmd", inSource(inputs, linkWithOutputs(recipe.link, file(ImageFile::UnprunedElf),
                                                              file(ImageFile::UnprunedMap)),

@@ -1,6 +1,6 @@
 #pragma once
 // The build.ninja that `romfit build` writes: per ROM and EFI image, prune,
-// stub compile, pruned and unpruned links, conversion with the tree's own
+// stub compile, pruned (and laid out) and unpruned links, conversion with the tree's own
 // elf2efi; per ROM, the pruned and unpruned packs. Computed from the inputs
 // alone: nothing here looks at the disk. Inputs are the files make
 // produced, so a second build with nothing changed runs nothing, and a
@@ -13,6 +13,7 @@
 #include "rules/build_layout.h"
 #include "rules/ipxe_targets.h"
 #include "rules/link_recipe.h"
+#include "rules/section_layout.h"
 #include "compress/efi_compress.h"
 
 namespace romfit::rules {
@@ -37,6 +38,9 @@ struct BuildGraphInputs {
   std::string rulesPath;  // absolute, or "auto" (romfit prune chooses per link)
   std::vector<std::string> ruleFiles;  // what the prune reads: a change re-prunes
   efi::EfiLevel compressionLevel = efi::kDefaultLevel;
+  // Of the pruned EFI images: with Similarity the pruned link runs twice, in
+  // link order, then with the script `romfit layout` writes from it.
+  SectionLayout layout = kDefaultLayout;
   std::vector<RomBuild> roms;
 };
 

@@ -15,6 +15,9 @@ llvm::StringRef imageFileName(ImageFile file) {
   case ImageFile::PrunedElf: return "pruned.elf";
   case ImageFile::PrunedMap: return "pruned.map";
   case ImageFile::PrunedDriver: return "pruned.efidrv";
+  case ImageFile::LinkOrderElf: return "pruned.link-order.elf";
+  case ImageFile::LinkOrderMap: return "pruned.link-order.map";
+  case ImageFile::LayoutScript: return "layout.lds";
   case ImageFile::UnprunedElf: return "unpruned.elf";
   case ImageFile::UnprunedMap: return "unpruned.map";
   case ImageFile::UnprunedDriver: return "unpruned.efidrv";

@@ -6,6 +6,7 @@
 //   OUTDIR/ID.rom, ID.unpruned.rom, ID.failed.rom (a ROM that failed its proof)
 //   OUTDIR/ID/efi-ARCH/  prune.json stub.c stub.o pruned.a
 //                        pruned.{elf,map,efidrv} unpruned.{elf,map,efidrv}
+//                        pruned.link-order.{elf,map} layout.lds (the similarity layout)
 //   OUTDIR/ID/legacy/    linked.{elf,map} (iPXE's own link, copied for the report)
 #include <optional>
 #include <string>
@@ -22,6 +23,11 @@ enum class ImageFile {
   PrunedElf,
   PrunedMap,
   PrunedDriver,
+  // The similarity layout's first link (pruned, in link order) and the
+  // script it writes from it for the relink that makes pruned.elf.
+  LinkOrderElf,
+  LinkOrderMap,
+  LayoutScript,
   UnprunedElf,
   UnprunedMap,
   UnprunedDriver,

@@ -173,6 +173,7 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   graph.sourceDir = absolute(*source);
   graph.outDir = absolute(options.outDir);
   graph.compressionLevel = options.compressionLevel;
+  graph.layout = options.layout;
   if (options.rulesPath == "auto") {
     graph.rulesPath = "auto";
     for (const std::string &path : options.autoRuleSets)

@@ -29,6 +29,7 @@ struct BuildOptions {
   std::string outDir;
   std::string romfit;                  // this executable
   efi::EfiLevel compressionLevel = efi::kDefaultLevel;
+  SectionLayout layout = kDefaultLayout;  // of the pruned EFI images
   // make and ninja run through it: real processes unless a test hands in a fake.
   support::ProcessRunner *runner = &support::systemProcessRunner();
 };

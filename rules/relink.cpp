@@ -91,6 +91,20 @@ Argv linkWithOutputs(const Argv &link, llvm::StringRef output, llvm::StringRef m
   return moved;
 }
 
+llvm::Expected<Argv> withLinkerScript(const Argv &link, llvm::StringRef script) {
+  Argv command = link;
+  size_t scripts = 0;
+  for (size_t i = 0; i + 1 < command.size(); ++i)
+    if (command[i] == "-T") {
+      command[++i] = script.str();
+      ++scripts;
+    }
+  if (scripts != 1)
+    return makeError("the link names {} linker scripts with -T, not one: {}", scripts,
+                     joinCommand(link));
+  return command;
+}
+
 llvm::Expected<Argv> prunedLinkCommand(const Argv &link, llvm::StringRef archive,
                                        llvm::ArrayRef<std::string> replacements,
                                        llvm::StringRef output, llvm::StringRef map) {

@@ -41,6 +41,10 @@ llvm::Expected<Argv> stubCompileCommand(const Argv &versionCompile, llvm::String
 // The link with its output (-o) and map (-Map) moved.
 Argv linkWithOutputs(const Argv &link, llvm::StringRef output, llvm::StringRef map);
 
+// The link with its one `-T SCRIPT` replaced by `script`. Errors when it
+// has no -T, or several (which one the layout belongs to is then unclear).
+llvm::Expected<Argv> withLinkerScript(const Argv &link, llvm::StringRef script);
+
 // The recipe's link with `archive` replaced by the stub object and the pruned
 // archive, and its output and map moved.
 llvm::Expected<Argv> prunedLinkCommand(const Argv &link, llvm::StringRef archive,

@@ -89,6 +89,75 @@ TEST(BuildGraph, EveryStepOfAnEfiImageAndThePacks) {
   EXPECT_EQ(text.find("/out"), std::string::npos) << text;
 }
 
+// Under the similarity layout (the default) the pruned link runs in link
+// order, romfit layout reads it, and the relink with its script makes
+// pruned.elf; the unpruned link keeps the tree's script.
+TEST(BuildGraph, TheSimilarityLayoutRelinksWithTheScriptRomfitLayoutWrites) {
+  auto graph = generateBuildGraph(sampleInputs(false));
+  ASSERT_TRUE(bool(graph)) << llvm::toString(graph.takeError());
+  const std::string &text = *graph;
+  EXPECT_TRUE(hasLine(text, "build 8086100e/efi-x86_64/pruned.link-order.elf "
+                            "8086100e/efi-x86_64/pruned.link-order.map: run "
+                            "/src/ipxe/src/bin-x86_64-efi/version.8086100e.efidrv.o "
+                            "8086100e/efi-x86_64/stub.o 8086100e/efi-x86_64/pruned.a "
+                            "/src/ipxe/src/scripts/efi.lds"))
+      << text;
+  EXPECT_TRUE(hasLine(text, "build 8086100e/efi-x86_64/layout.lds: run "
+                            "8086100e/efi-x86_64/pruned.link-order.elf "
+                            "8086100e/efi-x86_64/pruned.link-order.map "
+                            "/src/ipxe/src/scripts/efi.lds | /usr/bin/romfit"))
+      << text;
+  EXPECT_NE(text.find("/usr/bin/romfit layout --elf 8086100e/efi-x86_64/pruned.link-order.elf "
+                      "--map 8086100e/efi-x86_64/pruned.link-order.map --script "
+                      "/src/ipxe/src/scripts/efi.lds -o 8086100e/efi-x86_64/layout.lds"),
+            std::string::npos)
+      << text;
+  EXPECT_TRUE(hasLine(text, "build 8086100e/efi-x86_64/pruned.elf 8086100e/efi-x86_64/pruned.map: "
+                            "run /src/ipxe/src/bin-x86_64-efi/version.8086100e.efidrv.o "
+                            "8086100e/efi-x86_64/stub.o 8086100e/efi-x86_64/pruned.a "
+                            "8086100e/efi-x86_64/layout.lds"))
+      << text;
+  EXPECT_NE(text.find("ld -m elf_x86_64 -T \"$$builddir\"/8086100e/efi-x86_64/layout.lds "
+                      "bin-x86_64-efi/version.8086100e.efidrv.o \"$$builddir\"/8086100e/efi-x86_64/"
+                      "stub.o \"$$builddir\"/8086100e/efi-x86_64/pruned.a -o "
+                      "\"$$builddir\"/8086100e/efi-x86_64/pruned.elf"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ld -m elf_x86_64 -T scripts/efi.lds bin-x86_64-efi/version.8086100e.efidrv.o "
+                      "bin-x86_64-efi/blib.a -o \"$$builddir\"/8086100e/efi-x86_64/unpruned.elf"),
+            std::string::npos)
+      << text;
+}
+
+TEST(BuildGraph, TheLinkOrderLayoutLinksThePrunedDriverOnce) {
+  BuildGraphInputs inputs = sampleInputs(false);
+  inputs.layout = SectionLayout::LinkOrder;
+  auto graph = generateBuildGraph(inputs);
+  ASSERT_TRUE(bool(graph)) << llvm::toString(graph.takeError());
+  EXPECT_EQ(graph->find("layout"), std::string::npos) << *graph;
+  EXPECT_EQ(graph->find("link-order"), std::string::npos) << *graph;
+  EXPECT_TRUE(hasLine(*graph, "build 8086100e/efi-x86_64/pruned.elf 8086100e/efi-x86_64/pruned.map: "
+                              "run /src/ipxe/src/bin-x86_64-efi/version.8086100e.efidrv.o "
+                              "8086100e/efi-x86_64/stub.o 8086100e/efi-x86_64/pruned.a "
+                              "/src/ipxe/src/scripts/efi.lds"))
+      << *graph;
+}
+
+TEST(BuildGraph, TheSimilarityLayoutNeedsTheLinksScript) {
+  BuildGraphInputs inputs = sampleInputs(false);
+  Argv &link = inputs.roms[0].images[1].recipe.link;
+  link.erase(link.begin() + 3, link.begin() + 5);  // -T scripts/efi.lds
+  auto graph = generateBuildGraph(inputs);
+  ASSERT_FALSE(bool(graph));
+  EXPECT_NE(llvm::toString(graph.takeError())
+                .find("bin-x86_64-efi/8086100e.efidrv: the similarity layout needs the link's "
+                      "script (--layout link-order builds without it): the link names 0 linker "
+                      "scripts with -T, not one"),
+            std::string::npos);
+  inputs.layout = SectionLayout::LinkOrder;
+  EXPECT_TRUE(bool(generateBuildGraph(inputs)));
+}
+
 TEST(BuildGraph, TheLegacyLinkIsCopiedOnlyWhenIpxeKeptIt) {
   auto without = generateBuildGraph(sampleInputs(false));
   ASSERT_TRUE(bool(without)) << llvm::toString(without.takeError());

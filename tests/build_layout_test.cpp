@@ -19,6 +19,10 @@ TEST(BuildLayout, EveryPathOfOutdir) {
             "/out/8086100e/efi-i386/prune.json");
   EXPECT_EQ(layout.imageFile("8086100e", "legacy", ImageFile::LinkedMap),
             "/out/8086100e/legacy/linked.map");
+  EXPECT_EQ(layout.imageFile("8086100e", "efi:x86_64", ImageFile::LinkOrderMap),
+            "/out/8086100e/efi-x86_64/pruned.link-order.map");
+  EXPECT_EQ(layout.imageFile("8086100e", "efi:x86_64", ImageFile::LayoutScript),
+            "/out/8086100e/efi-x86_64/layout.lds");
 }
 
 // build.ninja names OUTDIR's files relative to it.
@@ -44,7 +48,8 @@ TEST(BuildLayout, EachImageFileHasItsOwnName) {
   for (ImageFile file :
        {ImageFile::PruneRecord, ImageFile::StubSource, ImageFile::StubObject,
         ImageFile::PrunedArchive, ImageFile::PrunedElf, ImageFile::PrunedMap,
-        ImageFile::PrunedDriver, ImageFile::UnprunedElf, ImageFile::UnprunedMap,
+        ImageFile::PrunedDriver, ImageFile::LinkOrderElf, ImageFile::LinkOrderMap,
+        ImageFile::LayoutScript, ImageFile::UnprunedElf, ImageFile::UnprunedMap,
         ImageFile::UnprunedDriver, ImageFile::LinkedElf, ImageFile::LinkedMap})
     EXPECT_TRUE(names.insert(imageFileName(file).str()).second) << imageFileName(file).str();
 }

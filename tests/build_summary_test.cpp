@@ -99,6 +99,16 @@ TEST(BuildSummary, ReadsEachImageFromTheLayout) {
                        "unpruned link (largest: tls.o 15,013, dmesg.o 8,546)\n"),
             std::string::npos)
       << table;
+  EXPECT_NE(table.find("  efi:x86_64 layout: similarity (.text.* and .rodata.* ordered for "
+                       "the 8 KiB window by layout.lds)\n"),
+            std::string::npos)
+      << table;
+  EXPECT_EQ(table.find("legacy layout"), std::string::npos) << table;
+  build.graph.layout = rules::SectionLayout::LinkOrder;
+  auto linkOrder = summarizeBuiltRom(build.graph, build.graph.roms[0], 262144);
+  ASSERT_TRUE(bool(linkOrder)) << llvm::toString(linkOrder.takeError());
+  EXPECT_NE(builtRomTable(*linkOrder).find("  efi:x86_64 layout: link order (--layout link-order)\n"),
+            std::string::npos);
   double share = 100.0 * double(romBytes) / 262144;
   EXPECT_NE(table.find(fmt::format("  budget 262,144 B, BAR {} B, headroom {} B ({:.1f}% of "
                                    "budget; unpruned {:.1f}%)\n",

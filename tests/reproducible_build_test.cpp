@@ -59,7 +59,8 @@ TEST(ReproducibleBuild, TwoOutputDirectoriesGetIdenticalFiles) {
        {"8086100e.rom", "8086100e.unpruned.rom", "build.ninja", "8086100e/efi-x86_64/prune.json",
         "8086100e/efi-x86_64/pruned.elf", "8086100e/efi-x86_64/unpruned.elf",
         "8086100e/efi-x86_64/stub.o", "8086100e/efi-x86_64/pruned.a",
-        "8086100e/efi-x86_64/pruned.efidrv"})
+        "8086100e/efi-x86_64/pruned.efidrv", "8086100e/efi-x86_64/layout.lds",
+        "8086100e/efi-x86_64/pruned.link-order.elf"})
     EXPECT_TRUE(firstOutputs.count(expected)) << expected << " was not built";
   std::vector<std::string> firstNames, secondNames;
   for (const auto &[name, contents] : firstOutputs)
