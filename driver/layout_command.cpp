@@ -3,6 +3,7 @@
 // similarity order, for the relink (rules/section_layout.h says why).
 // build.ninja runs it between the two pruned links of an EFI image.
 #include <fmt/format.h>
+#include <llvm/ADT/StringExtras.h>
 
 #include "driver/command.h"
 #include "report/link_map.h"
@@ -44,6 +45,7 @@ llvm::Expected<int> runLayout(const ParsedArguments &arguments) {
     return script.takeError();
 
   std::vector<rules::StatementOrder> orders;
+  std::vector<std::string> counts;  // what romfit build's ninja output shows of the layout
   for (llvm::StringRef statement : rules::kReorderedStatements) {
     std::vector<rules::LayoutSection> sections;
     std::vector<std::string> patterns;  // by section
@@ -66,16 +68,19 @@ llvm::Expected<int> runLayout(const ParsedArguments &arguments) {
     for (size_t index : rules::similarityOrder(sections))
       order.patterns.push_back(patterns[index]);
     orders.push_back(std::move(order));
-    fmt::print("{}: {} input sections in similarity order{}\n", statement.str(), sections.size(),
-               unnamed ? fmt::format(", {} left to the wildcard (names a script cannot carry)",
-                                     unnamed)
-                       : std::string());
+    counts.push_back(fmt::format("{} under {}{}", sections.size(), statement.str(),
+                                 unnamed ? fmt::format(" ({} more left to it: names a script "
+                                                       "cannot carry)",
+                                                       unnamed)
+                                         : std::string()));
   }
   auto text = rules::scriptWithSectionOrder((*script)->getBuffer(), *scriptPath, orders);
   if (!text)
     return text.takeError();
   if (llvm::Error error = writeFileAtomically(*outputPath, *text))
     return error;
+  fmt::print("{}: input sections in similarity order: {}\n", *outputPath,
+             llvm::join(counts, ", "));
   return kExitOk;
 }
 

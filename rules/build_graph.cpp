@@ -160,7 +160,7 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
         Argv layout{inputs.romfit, "layout",   "--elf", linkOrderElf, "--map",
                     linkOrderMap,  "--script", script,  "-o",         layoutScript};
         ninja.build({{layoutScript}, "run", {linkOrderElf, linkOrderMap, script}, {inputs.romfit},
-                     {{"cmd", joinCommand(layout) + " > /dev/null"},
+                     {{"cmd", joinCommand(layout)},
                       {"desc", "LAYOUT " + recipe.target}}});
         ninja.build({{prunedElf, prunedMap}, "run",
                      {versionObject, stubObject, prunedArchive, layoutScript}, {},

@@ -95,8 +95,8 @@ private:
 
 // n steps, each scoring every unplaced section by looking its strings up in
 // the window's counts (an array read per string): O(n^2) section scorings,
-// O(n * total bytes) reads. `romfit layout` takes 0.1 s on real iPXE's x86_64
-// 8086100e driver (818 .text.* sections, 75,011 B).
+// O(n * total bytes) reads. `romfit layout` takes 0.07 s on real iPXE's
+// x86_64 8086100e driver (698 .text.* sections, 75,011 B, and 120 .rodata.*).
 std::vector<size_t> similarityOrder(llvm::ArrayRef<LayoutSection> sections, size_t window) {
   std::vector<size_t> order;
   if (sections.empty())
