@@ -6,6 +6,8 @@
 // worse, link exactly the same input sections, and differ only in the order
 // of what `*(.text.*)` and `*(.rodata.*)` placed: the linker tables and every
 // other statement's sections, and the table entries' symbols, keep their order.
+// romfit layout refuses a map and ELF file of different links, and a script
+// without the line the layout goes before.
 #include <map>
 #include <tuple>
 
@@ -186,6 +188,31 @@ TEST_F(LayoutOnBuild, TheRelinkFollowsTheScript) {
     EXPECT_EQ(sortedWritten, sortedLinkOrder) << image;
     EXPECT_NE(written, linkOrder) << image;
   }
+}
+
+// romfit layout run by hand on files that do not belong together: the error
+// names them, and nothing is written.
+TEST_F(LayoutOnBuild, InputsThatDoNotFitTogetherAreRefused) {
+  std::string out = *scratch + "/refused.lds";
+  auto mixed = testing::runRomfit(
+      {"layout", "--elf", file("similarity", "efi-i386", "pruned.link-order.elf"), "--map",
+       file("similarity", "efi-x86_64", "pruned.link-order.map"), "--script",
+       *scratch + "/minipxe/scripts/efi.lds", "-o", out});
+  EXPECT_EQ(mixed.status, 2) << mixed.out << mixed.err;
+  EXPECT_NE(mixed.err.find("are the map and the ELF file from the same link?"), std::string::npos)
+      << mixed.err;
+
+  std::string script = *scratch + "/no-wildcard.lds";
+  ASSERT_FALSE(writeFileAtomically(script, llvm::StringRef("SECTIONS {\n .text : { *(.text*) }\n}\n")));
+  auto unplaceable = testing::runRomfit(
+      {"layout", "--elf", file("similarity", "efi-x86_64", "pruned.link-order.elf"), "--map",
+       file("similarity", "efi-x86_64", "pruned.link-order.map"), "--script", script, "-o", out});
+  EXPECT_EQ(unplaceable.status, 2) << unplaceable.out << unplaceable.err;
+  EXPECT_NE(unplaceable.err.find(script + ": the layout goes before the line '*(.text.*)', and "
+                                          "the script has 0 lines"),
+            std::string::npos)
+      << unplaceable.err;
+  EXPECT_FALSE(testing::fileExists(out));
 }
 
 } // namespace
