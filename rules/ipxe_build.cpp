@@ -114,23 +114,33 @@ llvm::Expected<std::map<std::string, std::string>> crossPrefixes(
 std::vector<MakeInvocation> imageMakes(const std::string &sourceDir, const BuildOptions &options,
                                        const std::vector<ImageKind> &kinds,
                                        const std::map<std::string, std::string> &cross) {
-  std::vector<MakeInvocation> makes;
-  std::vector<std::string> binDirs;
+  // Each make costs iPXE's reading of its ~1000 dependency files, so the
+  // images whose make variables agree share one.
+  std::vector<std::vector<std::string>> variableSets;
+  std::vector<std::vector<std::string>> targetsOf;
   for (const ImageKind &kind : kinds) {
-    if (llvm::is_contained(binDirs, kind.binDir))
-      continue;
-    binDirs.push_back(kind.binDir);
-    MakeInvocation make{sourceDir, makeVariables(options, kind, cross), false};
-    if (options.jobs)
-      make.arguments.push_back("-j" + std::to_string(options.jobs));
-    std::vector<std::string> targets;
+    std::vector<std::string> variables = makeVariables(options, kind, cross);
+    auto found = llvm::find(variableSets, variables);
+    size_t index = found - variableSets.begin();
+    if (found == variableSets.end()) {
+      variableSets.push_back(variables);
+      targetsOf.emplace_back();
+    }
+    std::vector<std::string> &targets = targetsOf[index];
     for (const std::string &romId : options.romIds) {
       if (kind.efi)
         targets.insert(targets.end(), {kind.archive(), kind.versionObject(romId), kind.elf2efi});
       else
         targets.push_back(kind.target(romId));
     }
+  }
+  std::vector<MakeInvocation> makes;
+  for (size_t index = 0; index < variableSets.size(); ++index) {
+    MakeInvocation make{sourceDir, variableSets[index], false};
+    if (options.jobs)
+      make.arguments.push_back("-j" + std::to_string(options.jobs));
     // The archive and the converter once, however many ROMs.
+    std::vector<std::string> &targets = targetsOf[index];
     std::sort(targets.begin(), targets.end());
     targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
     make.arguments.insert(make.arguments.end(), targets.begin(), targets.end());

@@ -52,8 +52,9 @@ llvm::Expected<std::map<std::string, std::string>> crossPrefixes(
     const std::vector<std::string> &arguments, const std::vector<ImageKind> &kinds);
 
 // The makes that build what the graph starts from, in the order of `kinds`:
-// one per bin directory (iPXE builds one BIN per make run, and a CROSS is
-// for one architecture's tools), each with its architecture's CROSS.
+// one per distinct set of make variables (a CROSS is for one architecture's
+// tools; the host's architectures share none), each naming the targets of
+// all its bin directories (iPXE builds each in a sub-make of its own).
 std::vector<MakeInvocation> imageMakes(const std::string &sourceDir, const BuildOptions &options,
                                        const std::vector<ImageKind> &kinds,
                                        const std::map<std::string, std::string> &cross);

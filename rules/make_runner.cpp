@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <cstdlib>
 #include <thread>
 
@@ -175,38 +176,133 @@ llvm::Expected<bool> makeTargetsUpToDate(const MakeInvocation &invocation,
   return toolFailed("make", *command, *run);
 }
 
+namespace {
+
+bool isMakeOption(llvm::StringRef argument) {
+  return argument.startswith("-") || argument.contains('=');
+}
+
+// The bin directory a target is in ("bin-x86_64-efi" for
+// bin-x86_64-efi/blib.a), empty for one outside them (util/elf2efi64).
+llvm::StringRef binDirOf(llvm::StringRef target) {
+  llvm::StringRef first = target.split('/').first;
+  return first == "bin" || first.startswith("bin-") ? first : llvm::StringRef();
+}
+
+// One make per bin directory that `make` builds, with its variables: iPXE's
+// `make -q` for targets in several bin directories always answers "remake"
+// (it builds each directory in a sub-make of a phony target), so whether a
+// directory went stale is asked of each alone. Targets outside the bin
+// directories go with the first.
+std::vector<MakeInvocation> perBinDirectory(const MakeInvocation &make) {
+  std::vector<std::string> options, binDirs;
+  std::map<std::string, std::vector<std::string>> targets;
+  for (const std::string &argument : make.arguments) {
+    if (isMakeOption(argument)) {
+      options.push_back(argument);
+      continue;
+    }
+    std::string binDir = binDirOf(argument).str();
+    if (!binDir.empty() && !llvm::is_contained(binDirs, binDir))
+      binDirs.push_back(binDir);
+    targets[binDir].push_back(argument);
+  }
+  if (binDirs.empty())
+    binDirs.push_back("");
+  else if (targets.count(""))
+    llvm::append_range(targets[binDirs.front()], targets[""]);
+  std::vector<MakeInvocation> makes;
+  for (const std::string &binDir : binDirs) {
+    MakeInvocation one{make.directory, options, make.quiet};
+    llvm::append_range(one.arguments, targets[binDir]);
+    makes.push_back(std::move(one));
+  }
+  return makes;
+}
+
+} // namespace
+
+bool makeDidNothing(llvm::StringRef output, const MakeInvocation &invocation) {
+  llvm::SmallVector<llvm::StringRef, 16> lines;
+  output.split(lines, '\n', -1, /*KeepEmpty=*/false);
+  std::vector<llvm::StringRef> saidUpToDate;
+  for (llvm::StringRef line : lines) {
+    line = line.trim();
+    // make's own messages start "make: " or, from a sub-make, "make[1]: ".
+    auto [program, message] = line.split(": ");
+    if (!program.startswith("make") || message.size() == line.size())
+      return false;
+    if (message.startswith("Entering directory ") || message.startswith("Leaving directory "))
+      continue;
+    llvm::StringRef target;
+    if (message.consume_front("Nothing to be done for ")) {
+      target = message;
+      if (!target.consume_back("."))
+        return false;
+    } else if (message.consume_back(" is up to date.")) {
+      target = message;
+    } else {
+      return false;
+    }
+    // Quoted 'X' (make 4) or `X' (make 3).
+    if (target.size() < 2 || !(target.startswith("'") || target.startswith("`")) ||
+        !target.endswith("'"))
+      return false;
+    saidUpToDate.push_back(target.drop_front().drop_back());
+  }
+  // A silent recipe (an @-command that prints nothing) leaves no line of its
+  // own, only the missing "up to date" for the target that it made.
+  for (const std::string &argument : invocation.arguments)
+    if (!isMakeOption(argument) && !llvm::is_contained(saidUpToDate, argument))
+      return false;
+  return true;
+}
+
 llvm::Error runMakesUntilSettled(const std::vector<MakeInvocation> &makes,
                                  support::ProcessRunner &runner) {
-  for (const MakeInvocation &make : makes)
-    if (auto built = runMake(make, runner); !built)
+  bool anyDidWork = false;
+  for (const MakeInvocation &make : makes) {
+    auto built = runMake(make, runner);
+    if (!built)
       return built.takeError();
-  if (makes.size() < 2)
+    anyDidWork = anyDidWork || !makeDidNothing(*built, make);
+  }
+  // Makes that had nothing to do touched nothing another depends on.
+  if (!anyDidWork)
     return llvm::Error::success();
-  // A make can leave only the others stale, so after each run every other
-  // make is asked in turn; the round ends when all of them have answered
-  // "up to date" since the last run. Each make made the others stale once
-  // (its first build of its bin directory); twice that many re-runs is a
-  // tree that does not settle.
-  size_t lastRun = makes.size() - 1, upToDateSinceLastRun = 0, reruns = 0;
-  for (size_t index = (lastRun + 1) % makes.size(); upToDateSinceLastRun < makes.size() - 1;
-       index = (index + 1) % makes.size()) {
-    auto upToDate = makeTargetsUpToDate(makes[index], runner);
+  std::vector<MakeInvocation> directories;
+  for (const MakeInvocation &make : makes)
+    llvm::append_range(directories, perBinDirectory(make));
+  if (directories.size() < 2)
+    return llvm::Error::success();
+  // A make can leave other directories stale, so after each run every other
+  // directory is asked in turn; the round ends when all of them have
+  // answered "up to date" since the last run. The first round asks every
+  // directory, the last one built too when its make built several (an
+  // earlier directory's first build in that same make can have left
+  // it stale). Each directory made the others stale once (its first build);
+  // twice that many re-runs is a tree that does not settle.
+  bool lastMakeBuiltOneDirectory = perBinDirectory(makes.back()).size() == 1;
+  size_t needed = directories.size() - (lastMakeBuiltOneDirectory ? 1 : 0), upToDateSinceLastRun = 0, reruns = 0;
+  for (size_t index = 0; upToDateSinceLastRun < needed; index = (index + 1) % directories.size()) {
+    auto upToDate = makeTargetsUpToDate(directories[index], runner);
     if (!upToDate)
       return upToDate.takeError();
     if (*upToDate) {
       ++upToDateSinceLastRun;
       continue;
     }
-    if (++reruns > 2 * makes.size()) {
-      auto command = makeCommand(makes[index], {});
+    if (++reruns > 2 * directories.size()) {
+      auto command = makeCommand(directories[index], {});
       return makeError("make does not settle: after {} re-runs, `{}` still has targets to "
                        "remake once the other makes have run (does the Makefile rewrite a "
                        "shared file on every run?)",
                        reruns - 1, command ? joinCommand(*command) : "make");
     }
-    if (auto built = runMake(makes[index], runner); !built)
+    if (auto built = runMake(directories[index], runner); !built)
       return built.takeError();
     upToDateSinceLastRun = 0;
+    needed = directories.size() - 1;
   }
   return llvm::Error::success();
 }

@@ -31,13 +31,22 @@ llvm::Expected<bool> makeTargetsUpToDate(
     const MakeInvocation &invocation,
     support::ProcessRunner &runner = support::systemProcessRunner());
 
-// Runs each make in turn, then asks each again until none would remake
+// True when make's output says it ran no command: only make's own
+// "Entering/Leaving directory" lines, and an "is up to date" or "Nothing to
+// be done" for every target the invocation names. Anything else (a command's
+// output, a message in another language) counts as work.
+bool makeDidNothing(llvm::StringRef output, const MakeInvocation &invocation);
+
+// Runs each make in turn; when one of them did work, asks each bin
+// directory again until none would remake
 // anything, re-running those that would. One make can leave another's
 // targets out of date: iPXE's make touches config/named.h, a header every
 // object depends on, the first time it builds a bin directory, so the first
 // build of bin-arm64-efi makes bin-x86_64-efi's objects stale. Settled here,
-// the next build's makes find nothing to do. The error names a make that
-// never settles.
+// the next build's makes find nothing to do. When none did any work,
+// nothing can have gone stale and none is asked. A directory is asked
+// (`make -q`) and rebuilt alone: a make may build several. The error names
+// a make that never settles.
 llvm::Error runMakesUntilSettled(
     const std::vector<MakeInvocation> &makes,
     support::ProcessRunner &runner = support::systemProcessRunner());

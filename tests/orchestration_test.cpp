@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
 
 #include "rules/make_runner.h"
@@ -53,29 +54,47 @@ TEST(MakeOrchestration, AFailureNamesTheCommandAndItsLastLines) {
 
 // Plays iPXE's make: the first build of a bin directory touches a header
 // every object depends on (config/named.h), which leaves every directory
-// built before it stale; `make -q` says whether a directory is.
+// built before it stale; `make -q` says whether a directory is, but asked
+// of targets in several directories it always says "remake" (iPXE builds
+// each in a sub-make of a phony target). Its output is make's: a command
+// line for work, "'X' is up to date." for a target with none.
 struct IpxeLikeMake {
   std::set<std::string> configured, stale;
-  int rebuilds = 0;  // runs that had something to do
+  int rebuilds = 0;  // directories built that had something to do
 
-  static std::string binDirOf(const FakeRun &run) {
-    for (const std::string &argument : run.command)
-      if (llvm::StringRef(argument).startswith("bin"))
-        return llvm::StringRef(argument).split('/').first.str();
-    return "";
+  static std::vector<std::string> binDirsOf(const FakeRun &run) {
+    std::set<std::string> binDirs;
+    for (llvm::StringRef argument : run.command)
+      if (argument.startswith("bin"))
+        binDirs.insert(argument.split('/').first.str());
+    return {binDirs.begin(), binDirs.end()};
   }
   std::optional<int> operator()(const FakeRun &run) {
-    std::string binDir = binDirOf(run);
-    if (llvm::is_contained(run.command, "-q"))
-      return stale.count(binDir) || !configured.count(binDir) ? 1 : 0;
-    if (!configured.count(binDir)) {
-      stale.insert(configured.begin(), configured.end());
-      configured.insert(binDir);
-    } else if (!stale.count(binDir)) {
-      return 0;
+    std::vector<std::string> binDirs = binDirsOf(run);
+    if (llvm::is_contained(run.command, "-q")) {
+      if (binDirs.size() > 1)
+        return 1;
+      return stale.count(binDirs[0]) || !configured.count(binDirs[0]) ? 1 : 0;
     }
-    stale.erase(binDir);
-    ++rebuilds;
+    std::string output;
+    for (const std::string &binDir : binDirs) {
+      if (!configured.count(binDir)) {
+        stale.insert(configured.begin(), configured.end());
+        configured.insert(binDir);
+      } else if (!stale.count(binDir)) {
+        for (llvm::StringRef argument : run.command)
+          if (argument.startswith(binDir + "/"))
+            output += "make[1]: '" + argument.str() + "' is up to date.\n";
+        continue;
+      }
+      stale.erase(binDir);
+      ++rebuilds;
+      output += "  [BUILD] " + binDir + "/core.o\n";
+    }
+    for (llvm::StringRef argument : run.command)
+      if (argument.startswith("util/"))
+        output += "make: '" + argument.str() + "' is up to date.\n";
+    EXPECT_FALSE(bool(writeFileAtomically(run.stdoutPath, llvm::StringRef(output))));
     return 0;
   }
 };
@@ -90,7 +109,7 @@ std::vector<std::string> playedSteps(const FakeProcessRunner &runner) {
   std::vector<std::string> steps;
   for (const FakeRun &run : runner.runs)
     steps.push_back((llvm::is_contained(run.command, "-q") ? "ask " : "make ") +
-                    IpxeLikeMake::binDirOf(run));
+                    llvm::join(IpxeLikeMake::binDirsOf(run), "+"));
   return steps;
 }
 
@@ -110,9 +129,36 @@ TEST(MakesUntilSettled, MakesThatAnotherLeftStaleRunAgainSoTheNextBuildHasNothin
   FakeProcessRunner second([&](const FakeRun &run) { return ipxe(run); });
   ASSERT_FALSE(bool(rules::runMakesUntilSettled(threeMakes(), second)));
   EXPECT_EQ(ipxe.rebuilds, 0);
+  // Makes that did nothing touched nothing: none is asked again.
   EXPECT_EQ(playedSteps(second),
-            (std::vector<std::string>{"make bin", "make bin-x86_64-efi", "make bin-arm64-efi",
-                                      "ask bin", "ask bin-x86_64-efi"}));
+            (std::vector<std::string>{"make bin", "make bin-x86_64-efi", "make bin-arm64-efi"}));
+}
+
+TEST(MakesUntilSettled, OneMakeOfSeveralDirectoriesIsAskedPerDirectoryAndSettles) {
+  IpxeLikeMake ipxe;
+  std::vector<rules::MakeInvocation> hostMake{
+      {"/src", {"CONFIG=qemu", "bin-i386-efi/blib.a", "bin-x86_64-efi/blib.a", "bin/8086100e.rom",
+                "util/elf2efi64"}, false}};
+  FakeProcessRunner first([&](const FakeRun &run) { return ipxe(run); });
+  ASSERT_FALSE(bool(rules::runMakesUntilSettled(hostMake, first)));
+  EXPECT_TRUE(ipxe.stale.empty());
+  // Its sub-makes ran in the order bin, bin-i386-efi, bin-x86_64-efi; the
+  // first builds of the last two left those before them stale. Each
+  // directory is asked alone, bin-x86_64-efi too: its make built several.
+  EXPECT_EQ(playedSteps(first),
+            (std::vector<std::string>{"make bin+bin-i386-efi+bin-x86_64-efi", "ask bin-i386-efi",
+                                      "make bin-i386-efi", "ask bin-x86_64-efi", "ask bin",
+                                      "make bin", "ask bin-i386-efi", "ask bin-x86_64-efi"}));
+  // The directory asked with the targets outside any bin directory keeps them.
+  EXPECT_EQ(first.runs[1].command.back(), "util/elf2efi64");
+  EXPECT_TRUE(llvm::is_contained(first.runs[1].command, "CONFIG=qemu"));
+
+  ipxe.rebuilds = 0;
+  FakeProcessRunner second([&](const FakeRun &run) { return ipxe(run); });
+  ASSERT_FALSE(bool(rules::runMakesUntilSettled(hostMake, second)));
+  EXPECT_EQ(ipxe.rebuilds, 0);
+  EXPECT_EQ(playedSteps(second),
+            (std::vector<std::string>{"make bin+bin-i386-efi+bin-x86_64-efi"}));
 }
 
 TEST(MakesUntilSettled, OneMakeIsNotAskedAgain) {
@@ -122,12 +168,35 @@ TEST(MakesUntilSettled, OneMakeIsNotAskedAgain) {
   EXPECT_EQ(playedSteps(runner), (std::vector<std::string>{"make bin"}));
 }
 
+TEST(MakeDidNothing, OnlyMakesOwnLinesWithEveryTargetUpToDate) {
+  rules::MakeInvocation make{"/src", {"CONFIG=qemu", "-j2", "bin/1.rom", "util/elf2efi64"}, false};
+  EXPECT_TRUE(rules::makeDidNothing("make: Entering directory '/src'\n"
+                                    "make[1]: 'bin/1.rom' is up to date.\n"
+                                    "make: Nothing to be done for 'util/elf2efi64'.\n"
+                                    "make: Leaving directory '/src'\n",
+                                    make));
+  EXPECT_TRUE(rules::makeDidNothing("make: `bin/1.rom' is up to date.\n"
+                                    "make: `util/elf2efi64' is up to date.\n",
+                                    make))
+      << "make 3's quotes";
+  // A command's output is work.
+  EXPECT_FALSE(rules::makeDidNothing("  [BUILD] bin/core.o\nmake: 'bin/1.rom' is up to date.\n"
+                                     "make: 'util/elf2efi64' is up to date.\n",
+                                     make));
+  // A silent recipe made util/elf2efi64: no line says it was up to date.
+  EXPECT_FALSE(rules::makeDidNothing("make: 'bin/1.rom' is up to date.\n", make));
+  // Another language's messages are not understood, so they count as work.
+  EXPECT_FALSE(rules::makeDidNothing("make: Für das Ziel »bin/1.rom« ist nichts zu tun.\n"
+                                     "make: 'util/elf2efi64' is up to date.\n",
+                                     make));
+}
+
 // Each make's every run leaves the others stale (as a Makefile would that
 // rewrote a shared header on every run): the loop ends, naming one.
 TEST(MakesUntilSettled, MakesThatNeverSettleAreAnError) {
   std::set<std::string> stale;
   FakeProcessRunner runner([&](const FakeRun &run) -> std::optional<int> {
-    std::string binDir = IpxeLikeMake::binDirOf(run);
+    std::string binDir = IpxeLikeMake::binDirsOf(run).front();
     if (llvm::is_contained(run.command, "-q"))
       return stale.count(binDir) ? 1 : 0;
     stale = {"bin", "bin-x86_64-efi", "bin-arm64-efi"};
