@@ -11,6 +11,7 @@
 #include <llvm/Support/Program.h>
 
 #include "support/error.h"
+#include "rules/dry_run_cache.h"
 #include "rules/make_runner.h"
 #include "rules/ninja_writer.h"
 
@@ -211,7 +212,10 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
         dryRun.arguments.insert(dryRun.arguments.end(),
                                 {"-n", "V=1", "-W", kind.archive(), "-W", "core/version.c",
                                  kind.target(romId)});
-        auto output = runMake(dryRun, *options.runner);
+        auto output = runDryRunCached(
+            dryRun, kind.binDir,
+            layoutOf(graph).imageFile(rom.romId, kind.name, ImageFile::MakeDryRun),
+            *options.runner);
         if (!output)
           return output.takeError();
         auto recipe = findLinkRecipe(*output, kind.target(romId));

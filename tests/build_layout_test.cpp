@@ -23,6 +23,8 @@ TEST(BuildLayout, EveryPathOfOutdir) {
             "/out/8086100e/efi-x86_64/pruned.link-order.map");
   EXPECT_EQ(layout.imageFile("8086100e", "efi:x86_64", ImageFile::LayoutScript),
             "/out/8086100e/efi-x86_64/layout.lds");
+  EXPECT_EQ(layout.imageFile("8086100e", "efi:x86_64", ImageFile::MakeDryRun),
+            "/out/8086100e/efi-x86_64/make-dry-run.txt");
 }
 
 // build.ninja names OUTDIR's files relative to it.
@@ -50,7 +52,8 @@ TEST(BuildLayout, EachImageFileHasItsOwnName) {
         ImageFile::PrunedArchive, ImageFile::PrunedElf, ImageFile::PrunedMap,
         ImageFile::PrunedDriver, ImageFile::LinkOrderElf, ImageFile::LinkOrderMap,
         ImageFile::LayoutScript, ImageFile::UnprunedElf, ImageFile::UnprunedMap,
-        ImageFile::UnprunedDriver, ImageFile::LinkedElf, ImageFile::LinkedMap})
+        ImageFile::UnprunedDriver, ImageFile::LinkedElf, ImageFile::LinkedMap,
+        ImageFile::MakeDryRun})
     EXPECT_TRUE(names.insert(imageFileName(file).str()).second) << imageFileName(file).str();
 }
 
