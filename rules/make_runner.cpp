@@ -113,10 +113,14 @@ llvm::Expected<ToolRun> runToTheEnd(const std::vector<std::string> &command,
   Progress progress(label, quiet);
   GrowingFile output(log);
   std::optional<int> status;
+  // A make with nothing to do ends in milliseconds, and a no-op build is
+  // measured against make's own: the first polls come soon, then every 100 ms.
+  auto pause = std::chrono::milliseconds(2);
   while (!(status = process->exitStatus())) {
     if (output.refresh())
       progress.update(output.text());
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
   }
   output.refresh();
   progress.update(output.text() + "\n");
