@@ -53,6 +53,10 @@ llvm::Expected<int> runLayout(const ParsedArguments &arguments) {
     for (const report::MappedInputSection &input : map->inputSections) {
       if (input.statement != statement)
         continue;
+      if (rules::isMergedByLinker(input.name)) {
+        ++unnamed;  // stays under the wildcard, after the named ones
+        continue;
+      }
       auto bytes = bytesOf(*elf, input, *elfPath, *mapPath);
       if (!bytes)
         return bytes.takeError();
@@ -69,8 +73,8 @@ llvm::Expected<int> runLayout(const ParsedArguments &arguments) {
       order.patterns.push_back(patterns[index]);
     orders.push_back(std::move(order));
     counts.push_back(fmt::format("{} under {}{}", sections.size(), statement.str(),
-                                 unnamed ? fmt::format(" ({} more left to it: names a script "
-                                                       "cannot carry)",
+                                 unnamed ? fmt::format(" ({} more left to it: merged by ld, "
+                                                       "or names a script cannot carry)",
                                                        unnamed)
                                          : std::string()));
   }

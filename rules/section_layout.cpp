@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/Path.h>
 
 #include "support/error.h"
@@ -211,6 +212,20 @@ llvm::Expected<std::string> scriptWithSectionOrder(llvm::StringRef script,
       text += "\n";
   }
   return text;
+}
+
+bool isMergedByLinker(llvm::StringRef name) {
+  for (llvm::StringRef kind : {".str", ".cst"}) {
+    size_t at = name.rfind(kind);
+    if (at == llvm::StringRef::npos)
+      continue;
+    llvm::StringRef rest = name.drop_front(at + kind.size());
+    auto [width, alignment] = rest.split('.');
+    if (!width.empty() && llvm::all_of(width, llvm::isDigit) &&
+        llvm::all_of(alignment, llvm::isDigit))
+      return true;
+  }
+  return false;
 }
 
 } // namespace romfit::rules

@@ -80,4 +80,11 @@ llvm::Expected<std::string> scriptWithSectionOrder(llvm::StringRef script,
                                                    llvm::StringRef scriptName,
                                                    llvm::ArrayRef<StatementOrder> orders);
 
+
+// GCC's mergeable constants and strings (.rodata.str1.1, .rodata.cst8,
+// .rodata.FN.str1.1): ld merges their contents across inputs, so the map's
+// address and size for one input need not be bytes of the output at all;
+// the layout leaves them under the wildcard.
+bool isMergedByLinker(llvm::StringRef sectionName);
+
 } // namespace romfit::rules

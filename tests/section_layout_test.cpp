@@ -205,5 +205,14 @@ TEST(SectionLayoutName, ParsesWhatItPrints) {
             "unknown layout 'by-name' (known: link-order, similarity)");
 }
 
+TEST(SectionLayout, SectionsLdMergesAreLeftToTheWildcard) {
+  for (const char *merged : {".rodata.str1.1", ".rodata.cst8", ".rodata.efi_snp_driver_start.str1.1",
+                             ".rodata.cst16"})
+    EXPECT_TRUE(isMergedByLinker(merged)) << merged;
+  for (const char *plain : {".rodata.digits.0", ".rodata.strings", ".text.strlen",
+                            ".rodata.str", ".rodata.cst"})
+    EXPECT_FALSE(isMergedByLinker(plain)) << plain;
+}
+
 } // namespace
 } // namespace romfit::rules
