@@ -28,7 +28,7 @@ namespace {
 
 // ".L" then text, \x01 or \x02: GNU as's own names for local labels.
 bool isAssemblerLocalLabel(llvm::StringRef name) {
-  return llvm::all_of(name, [](char c) {
+  return name.startswith(".L") && llvm::all_of(name, [](char c) {
     return c == '\x01' || c == '\x02' || (uint8_t(c) >= 0x20 && uint8_t(c) < 0x7f);
   });
 }
@@ -113,7 +113,7 @@ llvm::Expected<ElfObject> readTyped(llvm::MemoryBufferRef buffer) {
       // numeric label "2:" becomes ".L2\x02" + a count (RISC-V keeps them
       // in the symbol table), a "$" label ".L..\x01..". Only those pass.
       if (auto bad = firstNonTextByte(*name);
-          bad && !(name->startswith(".L") && isAssemblerLocalLabel(*name)))
+          bad && !isAssemblerLocalLabel(*name))
         return makeError("symbol {} (name at string table offset {:#x}): its name '{}' is not text "
                          "(byte {})",
                          object.symbols.size(), uint32_t(raw.st_name), printable(*name), *bad);

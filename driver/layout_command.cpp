@@ -53,18 +53,14 @@ llvm::Expected<int> runLayout(const ParsedArguments &arguments) {
     for (const report::MappedInputSection &input : map->inputSections) {
       if (input.statement != statement)
         continue;
-      if (rules::isMergedByLinker(input.name)) {
+      std::optional<std::string> pattern = rules::inputSectionPattern(input.file, input.name);
+      if (!pattern || rules::isMergedByLinker(input.name)) {
         ++unnamed;  // stays under the wildcard, after the named ones
         continue;
       }
       auto bytes = bytesOf(*elf, input, *elfPath, *mapPath);
       if (!bytes)
         return bytes.takeError();
-      std::optional<std::string> pattern = rules::inputSectionPattern(input.file, input.name);
-      if (!pattern) {
-        ++unnamed;  // stays under the wildcard, after the named ones
-        continue;
-      }
       sections.push_back({input.name, input.file, *bytes});
       patterns.push_back(std::move(*pattern));
     }

@@ -93,6 +93,14 @@ std::map<std::string, std::set<std::string>> tableEntriesOf(const LinkAnalysis &
   return tables;
 }
 
+// OBJECT's definition of NAME in one of its sections, local or global.
+const ElfSymbol *definitionIn(const LoadedObject &object, llvm::StringRef name) {
+  auto found = llvm::find_if(object.elf.symbols, [&](const ElfSymbol &symbol) {
+    return symbol.name == name && symbol.isDefinedInSection();
+  });
+  return found == object.elf.symbols.end() ? nullptr : &*found;
+}
+
 } // namespace
 
 std::vector<PreconditionCheck> checkPreconditions(const LinkAnalysis &analysis,
@@ -105,9 +113,7 @@ std::vector<PreconditionCheck> checkPreconditions(const LinkAnalysis &analysis,
       for (const std::string &wanted : precondition.symbols) {
         std::string definer;
         for (const LoadedObject &object : analysis.link.objects)
-          if (llvm::any_of(object.elf.symbols, [&](const ElfSymbol &symbol) {
-                return symbol.name == wanted && symbol.isDefinedInSection();
-              })) {
+          if (definitionIn(object, wanted)) {
             definer = memberFileName(analysis, object).str();
             break;
           }
@@ -128,10 +134,7 @@ std::vector<PreconditionCheck> checkPreconditions(const LinkAnalysis &analysis,
       if (precondition.members.empty()) {
         // Every object but the ones that define the symbol: the check does
         // not depend on which file the code that would use it is in.
-        bool defines = llvm::any_of(object.elf.symbols, [&](const ElfSymbol &symbol) {
-          return symbol.name == precondition.symbol && symbol.isDefinedInSection();
-        });
-        if (defines) {
+        if (definitionIn(object, precondition.symbol)) {
           definers.push_back(member.str());
           continue;
         }
@@ -193,9 +196,7 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
     auto parsed = parseCut(original.graph, cut.cut);
     if (!parsed)
       return withContext(parsed.takeError(), fmt::format("{}:{}", cut.file, cut.line));
-    llvm::StringRef target = llvm::StringRef(cut.cut).rsplit("->").second;
-    if (target.empty())
-      target = cut.cut;
+    llvm::StringRef target = cut.target();
     bool stubbed = llvm::any_of(cut.stubs, [&](const StubRule &s) { return s.symbol == target; });
     if (!stubbed)
       return makeError("{}:{}: cut '{}' leaves '{}' undefined in the relink; add 'stub {}' to "
@@ -344,22 +345,16 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
   // kept for another reason, or a local symbol of one) would be cut in the
   // model but not in the ROM.
   for (const CutRule &cut : rules.cuts) {
-    llvm::StringRef target = llvm::StringRef(cut.cut).rsplit("->").second;
-    if (target.empty())
-      target = cut.cut;
     for (const LoadedObject &object : current->link.objects) {
       if (!object.memberIndex)
         continue;
-      auto definition = llvm::find_if(object.elf.symbols, [&](const ElfSymbol &symbol) {
-        return symbol.name == target && symbol.isDefinedInSection();
-      });
-      if (definition != object.elf.symbols.end())
+      if (const ElfSymbol *definition = definitionIn(object, cut.target()))
         return makeError("{}:{}: cut '{}' would remove nothing: {} still defines {}'{}' and "
                          "the relink keeps it (a cut takes effect only when its target's "
                          "member leaves the link)",
                          cut.file, cut.line, cut.cut, memberFileName(*current, object).str(),
                          definition->binding == SymbolBinding::Local ? "the local symbol " : "",
-                         target.str());
+                         cut.target().str());
     }
   }
 

@@ -17,6 +17,11 @@ bool RuleSet::appliesToKind(llvm::StringRef kind) const {
   return false;
 }
 
+llvm::StringRef CutRule::target() const {
+  llvm::StringRef to = llvm::StringRef(cut).rsplit("->").second;
+  return to.empty() ? llvm::StringRef(cut) : to;
+}
+
 std::string Precondition::text() const {
   if (kind == Kind::Defined)
     return "defined " + llvm::join(symbols, " ");

@@ -21,6 +21,8 @@ struct CutRule {
   std::string reason;
   std::string file;  // the rule set file the rule is written in (see `extends`)
   unsigned line = 0;
+  // The symbol the cut takes away: TO, or the SYMBOL of `cut SYMBOL`.
+  llvm::StringRef target() const;
 };
 
 // An assumption the rule set's cuts rest on, checked on the objects being
