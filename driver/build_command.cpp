@@ -245,7 +245,9 @@ RegisterCommand registration{
         "       [--budget SIZE] [-j N] [--verify|--no-verify] [--depth full|dhcp]\n"
         "       [--boot-programs DIR] [--expect LINE]... -o OUTDIR",
         "Runs iPXE's own make for the objects, archives, version objects and elf2efi,\n"
-        "learns each EFI link from `make -n V=1`, and writes OUTDIR/build.ninja: prune\n"
+        "learns each EFI link from `make -n V=1` (one per architecture, which also says\n"
+        "whether its bin directory is up to date: then no other make runs there), and\n"
+        "writes OUTDIR/build.ninja: prune\n"
         "(romfit prune with the rule set), stub compile, pruned and unpruned links,\n"
         "elf2efi, and the pruned and unpruned ROMs (OUTDIR/ID.rom, OUTDIR/ID.unpruned.rom).\n"
         "The pruned driver is linked twice: in link order, then with a copy of the\n"

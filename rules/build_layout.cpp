@@ -23,7 +23,6 @@ llvm::StringRef imageFileName(ImageFile file) {
   case ImageFile::UnprunedDriver: return "unpruned.efidrv";
   case ImageFile::LinkedElf: return "linked.elf";
   case ImageFile::LinkedMap: return "linked.map";
-  case ImageFile::MakeDryRun: return "make-dry-run.txt";
   }
   return "";
 }

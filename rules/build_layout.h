@@ -33,7 +33,6 @@ enum class ImageFile {
   UnprunedDriver,
   LinkedElf,  // legacy images
   LinkedMap,
-  MakeDryRun,  // EFI images: make -n's output and what it follows from
 };
 llvm::StringRef imageFileName(ImageFile file);  // "prune.json", ...
 

@@ -11,7 +11,6 @@
 #include <llvm/Support/Program.h>
 
 #include "support/error.h"
-#include "rules/dry_run_cache.h"
 #include "rules/make_runner.h"
 #include "rules/ninja_writer.h"
 
@@ -38,6 +37,96 @@ std::vector<std::string> makeVariables(const BuildOptions &options, const ImageK
 // The prefix a --cross value names: PREFIX in ARCH=PREFIX, or all of it.
 std::string prefixOf(llvm::StringRef argument) {
   return argument.contains('=') ? argument.split('=').second.str() : argument.str();
+}
+
+// One EFI kind's dry run of its links for every ROM, plus the compile
+// probe (see unexplainedCommands): one make in its bin directory, which
+// also says whether that directory has work for the real make.
+struct LinkDryRun {
+  std::string kindName;
+  std::vector<std::string> targets;
+  MakeInvocation make;
+};
+
+std::vector<LinkDryRun> linkDryRuns(const std::string &sourceDir, const BuildOptions &options,
+                                    const std::vector<ImageKind> &kinds,
+                                    const std::map<std::string, std::string> &cross) {
+  std::vector<LinkDryRun> dryRuns;
+  for (const ImageKind &kind : kinds) {
+    // One make per bin directory: a dry run remakes the directory's
+    // dependency files for real, and two must not write them at once.
+    if (!kind.efi || llvm::any_of(dryRuns, [&](const LinkDryRun &run) {
+          return run.kindName == kind.name;
+        }))
+      continue;
+    LinkDryRun dryRun{kind.name, {}, {sourceDir, makeVariables(options, kind, cross), true}};
+    for (const std::string &romId : options.romIds)
+      dryRun.targets.push_back(kind.target(romId));
+    dryRun.make.arguments.insert(dryRun.make.arguments.end(),
+                                 {"--no-print-directory", "-n", "V=1", "-W", kind.archive()});
+    llvm::append_range(dryRun.make.arguments, dryRun.targets);
+    dryRun.make.arguments.push_back(compileProbeObject(kind.binDir));
+    dryRuns.push_back(std::move(dryRun));
+  }
+  return dryRuns;
+}
+
+// What make printed for each EFI kind's links (by kind name), from a tree
+// make has brought up to date. First, at once: the legacy images' make and
+// each EFI kind's dry run. When that make did nothing and no dry run shows
+// work beside the links, the dry runs are the answer, and a build whose
+// tree is up to date costs one make per bin directory, as make's own does.
+// Otherwise the real makes run (settling what one leaves stale for
+// another), then the dry runs again. Running them together is safe: a dry
+// run writes only its own bin directory's files, and a legacy make that
+// wrote anything (a shared header's first touch) discards what they said.
+llvm::Expected<std::map<std::string, std::string>> learnLinks(
+    const std::string &sourceDir, const BuildOptions &options, const std::vector<ImageKind> &kinds,
+    const std::map<std::string, std::string> &cross) {
+  std::vector<ImageKind> legacyKinds;
+  llvm::copy_if(kinds, std::back_inserter(legacyKinds), [](const ImageKind &kind) { return !kind.efi; });
+  std::vector<MakeInvocation> makes = imageMakes(sourceDir, options, legacyKinds, cross);
+  size_t legacyMakes = makes.size();
+  std::vector<LinkDryRun> dryRuns = linkDryRuns(sourceDir, options, kinds, cross);
+  for (const LinkDryRun &dryRun : dryRuns)
+    makes.push_back(dryRun.make);
+
+  auto runs = runMakesTogether(makes, *options.runner);
+  if (!runs)
+    return runs.takeError();
+  bool upToDate = true;
+  for (size_t index = 0; index < legacyMakes; ++index) {
+    if ((*runs)[index].status != 0)
+      return makeFailed(makes[index], (*runs)[index]);
+    upToDate = upToDate && makeDidNothing((*runs)[index].output, makes[index]);
+  }
+  // A dry run that fails (in a tree never built, say) is asked again once
+  // the real makes have run, and its error, if it stays, reported then.
+  for (size_t index = 0; index < dryRuns.size(); ++index) {
+    const MakeRun &run = (*runs)[legacyMakes + index];
+    upToDate = upToDate && run.status == 0 &&
+               unexplainedCommands(run.output, dryRuns[index].targets).empty();
+  }
+  if (!upToDate) {
+    if (llvm::Error error =
+            runMakesUntilSettled(imageMakes(sourceDir, options, kinds, cross), *options.runner))
+      return error;
+    makes.clear();
+    for (const LinkDryRun &dryRun : dryRuns)
+      makes.push_back(dryRun.make);
+    runs = runMakesTogether(makes, *options.runner);
+    if (!runs)
+      return runs.takeError();
+    legacyMakes = 0;
+  }
+  std::map<std::string, std::string> outputs;
+  for (size_t index = 0; index < dryRuns.size(); ++index) {
+    MakeRun &run = (*runs)[legacyMakes + index];
+    if (run.status != 0)
+      return makeFailed(dryRuns[index].make, run);
+    outputs[dryRuns[index].kindName] = std::move(run.output);
+  }
+  return outputs;
 }
 
 llvm::Expected<std::string> runNinja(const std::string &outDir, unsigned jobs,
@@ -197,28 +286,19 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
     if (!llvm::sys::fs::exists(path))
       return makeError("{}: no such rule set", path);
 
-  // 1. iPXE's own make builds what the graph starts from.
-  if (llvm::Error error =
-          runMakesUntilSettled(imageMakes(graph.sourceDir, options, kinds, *cross), *options.runner))
-    return error;
+  // 1. iPXE's own make builds what the graph starts from, and its dry runs
+  // say how each EFI image is linked.
+  auto dryRunOutputs = learnLinks(graph.sourceDir, options, kinds, *cross);
+  if (!dryRunOutputs)
+    return dryRunOutputs.takeError();
 
-  // 2. Each EFI link exactly as the Makefile would run it, from its dry run.
+  // 2. Each EFI link exactly as the Makefile would run it.
   for (const std::string &romId : options.romIds) {
     RomBuild rom{llvm::StringRef(romId).lower(), {}};
     for (const ImageKind &kind : kinds) {
       ImageBuild image{kind, {}};
       if (kind.efi) {
-        MakeInvocation dryRun{graph.sourceDir, makeVariables(options, kind, *cross), true};
-        dryRun.arguments.insert(dryRun.arguments.end(),
-                                {"-n", "V=1", "-W", kind.archive(), "-W", "core/version.c",
-                                 kind.target(romId)});
-        auto output = runDryRunCached(
-            dryRun, kind.binDir,
-            layoutOf(graph).imageFile(rom.romId, kind.name, ImageFile::MakeDryRun),
-            *options.runner);
-        if (!output)
-          return output.takeError();
-        auto recipe = findLinkRecipe(*output, kind.target(romId));
+        auto recipe = findLinkRecipe(dryRunOutputs->at(kind.name), kind.target(romId));
         if (!recipe)
           return recipe.takeError();
         recipe->link = withStableBuildSymbols(recipe->link, recipe->target);

@@ -1,7 +1,9 @@
 #include "rules/link_recipe.h"
 
 #include <cstdlib>
+#include <set>
 
+#include <llvm/ADT/STLExtras.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/CommandLine.h>
@@ -78,15 +80,17 @@ std::string joinCommand(const Argv &argv) {
   return text;
 }
 
+std::string compileProbeObject(llvm::StringRef binDir) {
+  return (binDir + "/version.romfit-probe.o").str();
+}
+
 llvm::Expected<LinkRecipe> findLinkRecipe(llvm::StringRef output, llvm::StringRef target) {
   LinkRecipe recipe;
   recipe.target = target.str();
   std::string tmp = (target + ".tmp").str();
-  llvm::StringRef targetName = llvm::sys::path::filename(target);
-  std::string versionObject =
-      (llvm::sys::path::parent_path(target) + "/version." + targetName + ".o").str();
+  std::string probe = compileProbeObject(llvm::sys::path::parent_path(target));
   for (Argv &argv : parseDryRunCommands(output)) {
-    if (writesOutput(argv, versionObject) && recipe.versionCompile.empty())
+    if (writesOutput(argv, probe) && recipe.versionCompile.empty())
       recipe.versionCompile = argv;
     else if (isLinker(argv) && writesOutput(argv, tmp))
       recipe.link = argv;
@@ -98,8 +102,38 @@ llvm::Expected<LinkRecipe> findLinkRecipe(llvm::StringRef output, llvm::StringRe
     return makeError("make printed no ld command writing {} (is {} an iPXE target?)", tmp,
                      target.str());
   if (recipe.versionCompile.empty())
-    return makeError("make printed no compile of {}", versionObject);
+    return makeError("make printed no compile of {} (does the Makefile still build version "
+                     "objects by the rule BIN/version.%.o?)",
+                     probe);
   return recipe;
+}
+
+namespace {
+
+// make's "make: Entering directory '...'" (or make[1]:, Leaving).
+bool isDirectoryMessage(const Argv &argv) {
+  llvm::StringRef program = argv.front();
+  return argv.size() >= 2 && program.startswith("make") && program.endswith(":") &&
+         (argv[1] == "Entering" || argv[1] == "Leaving");
+}
+
+} // namespace
+
+std::vector<std::string> unexplainedCommands(llvm::StringRef output,
+                                             const std::vector<std::string> &targets) {
+  std::set<std::string> explaining;
+  for (const std::string &target : targets) {
+    explaining.insert({target, target + ".tmp", target + ".tmp.map",
+                       compileProbeObject(llvm::sys::path::parent_path(target))});
+  }
+  std::vector<std::string> unexplained;
+  for (const Argv &argv : parseDryRunCommands(output)) {
+    if (isDirectoryMessage(argv))
+      continue;
+    if (llvm::none_of(argv, [&](const std::string &word) { return explaining.count(word); }))
+      unexplained.push_back(joinCommand(argv));
+  }
+  return unexplained;
 }
 
 Argv withStableBuildSymbols(const Argv &link, llvm::StringRef target) {

@@ -1,7 +1,7 @@
 #pragma once
 // How iPXE's Makefile makes one target, learnt from `make -n V=1` rather than
-// hard-coded: the version-object compile (whose flags also build romfit's
-// stubs), the ld link of TARGET.tmp, and the ELF-to-PE conversion.
+// hard-coded: the ld link of TARGET.tmp, the ELF-to-PE conversion, and how
+// the bin directory compiles C (whose flags build romfit's stubs).
 #include <string>
 #include <vector>
 
@@ -14,7 +14,7 @@ using Argv = std::vector<std::string>;
 
 struct LinkRecipe {
   std::string target;      // e.g. bin-x86_64-efi/8086100e.efidrv
-  Argv versionCompile;     // gcc ... -c core/version.c -o bin-.../version.TARGET.o
+  Argv versionCompile;     // gcc ... -c core/version.c -o BIN/version.romfit-probe.o
   Argv link;               // ld ... -o TARGET.tmp
   Argv convert;            // ./util/elf2efi64 --subsystem=11 TARGET.tmp TARGET (EFI only)
 };
@@ -24,9 +24,24 @@ struct LinkRecipe {
 // words the way the shell would for the quoting iPXE uses.
 std::vector<Argv> parseDryRunCommands(llvm::StringRef output);
 
-// Finds the recipe for `target` (its link writes `target`.tmp). The error
-// says which command was not found, with the commands make printed.
+// The object a dry run asks for beside the links, so that make prints its
+// compile of core/version.c: the name matches the Makefile's version-object
+// rule (BIN/version.%.o) and is never built.
+std::string compileProbeObject(llvm::StringRef binDir);
+
+// Finds the recipe for `target` (its link writes `target`.tmp, the compile
+// is the probe's of its bin directory). The error says which command was
+// not found.
 llvm::Expected<LinkRecipe> findLinkRecipe(llvm::StringRef output, llvm::StringRef target);
+
+// The dry run of `make -n V=1 -W ARCHIVE TARGET... PROBE` prints each
+// target's link, map and conversion (the archive looks new) and the probe's
+// compile, and nothing else when the bin directory is up to date. Returns
+// the commands it printed besides those, each as one line: a stale object
+// or archive, a missing or stale version object, a converter to build, a
+// dependency file make remade. None: make has nothing to do there.
+std::vector<std::string> unexplainedCommands(llvm::StringRef output,
+                                             const std::vector<std::string> &targets);
 
 // Iterative builds must not differ by make-time values: iPXE passes a fresh
 // random _build_id and the wall-clock _build_timestamp to each link. These

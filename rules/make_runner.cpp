@@ -98,34 +98,67 @@ struct ToolRun {
   std::string output;
 };
 
-llvm::Expected<ToolRun> runToTheEnd(const std::vector<std::string> &command,
-                                    llvm::StringRef label, bool quiet,
-                                    support::ProcessRunner &runner) {
-  auto scratch = ScratchDirectory::create("romfit-" + label.str());
+struct ToolJob {
+  std::vector<std::string> command;
+  std::string label;
+  bool quiet = false;
+};
+
+// Runs the jobs at once, each with its own progress, until all have ended.
+llvm::Expected<std::vector<ToolRun>> runAllToTheEnd(const std::vector<ToolJob> &jobs,
+                                                    support::ProcessRunner &runner) {
+  auto scratch = ScratchDirectory::create("romfit-" + (jobs.empty() ? "tool" : jobs.front().label));
   if (!scratch)
     return scratch.takeError();
-  std::string log = scratch->path() + "/output.log";
-  auto started = runner.start(command, log, log);
-  if (!started)
-    return started.takeError();
-  std::unique_ptr<support::RunningProcess> process = std::move(*started);
-
-  Progress progress(label, quiet);
-  GrowingFile output(log);
-  std::optional<int> status;
+  struct Running {
+    std::unique_ptr<support::RunningProcess> process;
+    GrowingFile output;
+    Progress progress;
+    std::optional<int> status;
+  };
+  std::vector<std::unique_ptr<Running>> running;
+  for (size_t index = 0; index < jobs.size(); ++index) {
+    std::string log = fmt::format("{}/output-{}.log", scratch->path(), index);
+    auto started = runner.start(jobs[index].command, log, log);
+    if (!started)
+      return started.takeError();  // those started already are stopped as `running` goes
+    running.push_back(std::make_unique<Running>(
+        Running{std::move(*started), GrowingFile(log), Progress(jobs[index].label, jobs[index].quiet), {}}));
+  }
   // A make with nothing to do ends in milliseconds, and a no-op build is
   // measured against make's own: the first polls come soon, then every 100 ms.
   auto pause = std::chrono::milliseconds(2);
-  while (!(status = process->exitStatus())) {
-    if (output.refresh())
-      progress.update(output.text());
+  for (;;) {
+    bool allEnded = true;
+    for (auto &job : running) {
+      if (!job->status)
+        job->status = job->process->exitStatus();
+      if (job->output.refresh())
+        job->progress.update(job->output.text());
+      allEnded = allEnded && job->status;
+    }
+    if (allEnded)
+      break;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(100));
   }
-  output.refresh();
-  progress.update(output.text() + "\n");
-  progress.finish();
-  return ToolRun{*status, output.text()};
+  std::vector<ToolRun> runs;
+  for (auto &job : running) {
+    job->output.refresh();
+    job->progress.update(job->output.text() + "\n");
+    job->progress.finish();
+    runs.push_back(ToolRun{*job->status, job->output.text()});
+  }
+  return runs;
+}
+
+llvm::Expected<ToolRun> runToTheEnd(const std::vector<std::string> &command,
+                                    llvm::StringRef label, bool quiet,
+                                    support::ProcessRunner &runner) {
+  auto runs = runAllToTheEnd({ToolJob{command, label.str(), quiet}}, runner);
+  if (!runs)
+    return runs.takeError();
+  return std::move(runs->front());
 }
 
 llvm::Error toolFailed(llvm::StringRef label, const std::vector<std::string> &command,
@@ -164,6 +197,31 @@ llvm::Expected<std::string> runMake(const MakeInvocation &invocation,
   if (!command)
     return command.takeError();
   return runWithProgress(*command, "make", invocation.quiet, runner);
+}
+
+llvm::Expected<std::vector<MakeRun>> runMakesTogether(const std::vector<MakeInvocation> &makes,
+                                                      support::ProcessRunner &runner) {
+  std::vector<ToolJob> jobs;
+  for (const MakeInvocation &make : makes) {
+    auto command = makeCommand(make, {});
+    if (!command)
+      return command.takeError();
+    jobs.push_back({std::move(*command), "make", make.quiet});
+  }
+  auto runs = runAllToTheEnd(jobs, runner);
+  if (!runs)
+    return runs.takeError();
+  std::vector<MakeRun> results;
+  for (ToolRun &run : *runs)
+    results.push_back({run.status, std::move(run.output)});
+  return results;
+}
+
+llvm::Error makeFailed(const MakeInvocation &invocation, const MakeRun &run) {
+  auto command = makeCommand(invocation, {});
+  if (!command)
+    return command.takeError();
+  return toolFailed("make", *command, ToolRun{run.status, run.output});
 }
 
 llvm::Expected<bool> makeTargetsUpToDate(const MakeInvocation &invocation,

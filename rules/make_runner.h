@@ -25,6 +25,23 @@ llvm::Expected<std::string> findMake();
 llvm::Expected<std::string> runMake(const MakeInvocation &invocation,
                                     support::ProcessRunner &runner = support::systemProcessRunner());
 
+// How one of several makes run at once ended, and what it printed.
+struct MakeRun {
+  int status = 0;
+  std::string output;
+};
+
+// Starts every make at once and waits for all of them. A make that fails is
+// not an error here (its status says so; makeFailed words it): the caller
+// knows which failures matter. Only makes that write no file another reads
+// may run together: dry runs, and makes in bin directories of their own.
+llvm::Expected<std::vector<MakeRun>> runMakesTogether(
+    const std::vector<MakeInvocation> &makes,
+    support::ProcessRunner &runner = support::systemProcessRunner());
+
+// The error for a make that failed: its command and the tail of its output.
+llvm::Error makeFailed(const MakeInvocation &invocation, const MakeRun &run);
+
 // Asks make whether the invocation's targets are up to date (`make -q`),
 // running nothing: true when they are, false when make would remake one.
 llvm::Expected<bool> makeTargetsUpToDate(

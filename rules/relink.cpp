@@ -66,8 +66,8 @@ llvm::Expected<Argv> stubCompileCommand(const Argv &versionCompile, llvm::String
     } else if (word.startswith("-DOBJECT=")) {
       // iPXE provides obj_OBJECT in every object: the stub's must not clash.
       command.push_back("-DOBJECT=romfit_stub");
-    } else if (word.startswith("-DVERSION")) {
-      continue;
+    } else if (word.startswith("-DVERSION") || word.startswith("-DBUILD_NAME=")) {
+      continue;  // the probe's name and iPXE's version are nothing of the stub's
     } else {
       command.push_back(word.str());
     }

@@ -23,8 +23,6 @@ TEST(BuildLayout, EveryPathOfOutdir) {
             "/out/8086100e/efi-x86_64/pruned.link-order.map");
   EXPECT_EQ(layout.imageFile("8086100e", "efi:x86_64", ImageFile::LayoutScript),
             "/out/8086100e/efi-x86_64/layout.lds");
-  EXPECT_EQ(layout.imageFile("8086100e", "efi:x86_64", ImageFile::MakeDryRun),
-            "/out/8086100e/efi-x86_64/make-dry-run.txt");
 }
 
 // build.ninja names OUTDIR's files relative to it.
@@ -52,8 +50,7 @@ TEST(BuildLayout, EachImageFileHasItsOwnName) {
         ImageFile::PrunedArchive, ImageFile::PrunedElf, ImageFile::PrunedMap,
         ImageFile::PrunedDriver, ImageFile::LinkOrderElf, ImageFile::LinkOrderMap,
         ImageFile::LayoutScript, ImageFile::UnprunedElf, ImageFile::UnprunedMap,
-        ImageFile::UnprunedDriver, ImageFile::LinkedElf, ImageFile::LinkedMap,
-        ImageFile::MakeDryRun})
+        ImageFile::UnprunedDriver, ImageFile::LinkedElf, ImageFile::LinkedMap})
     EXPECT_TRUE(names.insert(imageFileName(file).str()).second) << imageFileName(file).str();
 }
 
