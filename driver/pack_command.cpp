@@ -1,5 +1,9 @@
 // romfit pack: builds a PCI option ROM from legacy images and EFI drivers,
 // and refuses to write one over budget.
+#include <iterator>
+#include <optional>
+#include <thread>
+
 #include <fmt/format.h>
 #include <llvm/Support/Path.h>
 
@@ -83,13 +87,38 @@ llvm::Expected<int> runPack(const ParsedArguments &arguments) {
   auto options = efiOptions(arguments, images, idsKnown);
   if (!options)
     return options.takeError();
-  for (const std::string &path : arguments.getAll("--efi")) {
+  std::vector<std::string> efiPaths = arguments.getAll("--efi");
+  std::vector<pci::Bytes> efiFiles;
+  for (const std::string &path : efiPaths) {
     auto bytes = readFileBytes(path);
     if (!bytes)
       return bytes.takeError();
-    if (llvm::Error error = pci::appendEfiInput(path, *bytes, *options, idsKnown, images))
-      return error;
+    efiFiles.push_back(std::move(*bytes));
   }
+  // Each driver is compressed on a thread of its own: the optimal parse of
+  // an unpruned driver takes most of a second, and a ROM holds several.
+  std::vector<std::vector<pci::PackInput>> efiImages(efiPaths.size());
+  std::vector<std::optional<llvm::Error>> efiErrors(efiPaths.size());
+  {
+    std::vector<std::thread> workers;
+    for (size_t i = 0; i < efiPaths.size(); ++i)
+      workers.emplace_back([&, i] {
+        efiErrors[i].emplace(
+            pci::appendEfiInput(efiPaths[i], efiFiles[i], *options, idsKnown, efiImages[i]));
+      });
+    for (std::thread &worker : workers)
+      worker.join();
+  }
+  llvm::Error firstError = llvm::Error::success();
+  for (size_t i = 0; i < efiPaths.size(); ++i) {
+    if (!firstError)
+      firstError = std::move(*efiErrors[i]);
+    else
+      llvm::consumeError(std::move(*efiErrors[i]));
+    std::move(efiImages[i].begin(), efiImages[i].end(), std::back_inserter(images));
+  }
+  if (firstError)
+    return firstError;
 
   std::vector<pci::Bytes> imageBytes;
   std::vector<BudgetRow> rows;
