@@ -47,4 +47,33 @@ private:
   std::vector<int32_t> previous_; // indexed by position modulo the window
 };
 
+// The same answers as HashChainMatchFinder::findAll, for a parser that asks
+// at every position in turn: each hash bucket's positions form a binary
+// search tree of the suffixes starting there, the newest at the root (the
+// structure of LZMA's binary-tree match finders). One descent from the root
+// meets, for every length, the nearest position whose match reaches it,
+// where a chain must visit every position of the bucket; the descent also
+// inserts the position, as the new root.
+class BinaryTreeMatchFinder {
+public:
+  // maxDepth bounds the nodes one descent visits (the whole window: exact).
+  BinaryTreeMatchFinder(llvm::ArrayRef<uint8_t> input, unsigned maxDepth);
+
+  // Call for position 0, 1, 2, ... in turn. Appends what findAll appends.
+  unsigned findAllAndInsert(size_t position, std::vector<MatchCandidate> &out);
+
+private:
+  static constexpr unsigned kHashBits = 16;
+  static constexpr int32_t kNone = -1;
+
+  uint32_t hashAt(size_t position) const;
+  int32_t &smaller(size_t position) { return children_[2 * (position % kWindowSize)]; }
+  int32_t &larger(size_t position) { return children_[2 * (position % kWindowSize) + 1]; }
+
+  llvm::ArrayRef<uint8_t> input_;
+  unsigned maxDepth_;
+  std::vector<int32_t> head_;
+  std::vector<int32_t> children_;  // per window slot: the smaller and the larger subtree
+};
+
 } // namespace romfit::efi

@@ -30,11 +30,10 @@ MatchTable findAllMatches(llvm::ArrayRef<uint8_t> input, unsigned maxChainLength
   MatchTable table;
   table.firstCandidate.reserve(input.size() + 1);
   table.candidates.reserve(input.size());
-  HashChainMatchFinder finder(input, maxChainLength);
+  BinaryTreeMatchFinder finder(input, maxChainLength);
   for (size_t position = 0; position < input.size(); ++position) {
     table.firstCandidate.push_back(static_cast<uint32_t>(table.candidates.size()));
-    finder.insertUpTo(position);
-    finder.findAll(position, table.candidates);
+    finder.findAllAndInsert(position, table.candidates);
   }
   table.firstCandidate.push_back(static_cast<uint32_t>(table.candidates.size()));
   return table;

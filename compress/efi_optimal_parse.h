@@ -20,7 +20,8 @@ struct OptimalParseOptions {
   // Times the block ranges that cost passes are re-split from the best
   // parse; each split costs about as much as a few passes.
   unsigned splitRounds = 3;
-  // Candidates examined per position (the 8 KiB window holds at most 8192).
+  // Nodes the match finder's descent visits per position (the 8 KiB window
+  // holds at most 8192: all of them, so every position's matches are exact).
   unsigned maxChainLength = kWindowSize;
   // Symbol costs from the previous pass: its Huffman code lengths (whole
   // bits), or its symbol statistics (-log2 of the frequency, fractional).

@@ -12,6 +12,7 @@
 #include "compress/efi_decode_trace.h"
 #include "compress/efi_format.h"
 #include "compress/efi_lz_parse.h"
+#include "compress/efi_match_finder.h"
 #include "compress/efi_optimal_parse.h"
 #include "compress/huffman.h"
 #include "tests/test_support.h"
@@ -292,6 +293,74 @@ TEST(EfiCompress, AMatchExactlyOneWindowBackIsNotTaken) {
     EXPECT_TRUE(decodedOrFail(stream) == input);
     EXPECT_LE(farthestMatch(stream), kMaxDistance);
   }
+}
+
+// The optimal parse asks the binary tree for what the full hash chain
+// finds: the same candidates, position by position, so the same bytes out.
+void expectSameCandidates(const Bytes &input) {
+  HashChainMatchFinder chain(input, kWindowSize);
+  BinaryTreeMatchFinder tree(input, kWindowSize);
+  std::vector<MatchCandidate> fromChain, fromTree;
+  for (size_t position = 0; position < input.size(); ++position) {
+    fromChain.clear();
+    fromTree.clear();
+    chain.insertUpTo(position);
+    unsigned chainLongest = chain.findAll(position, fromChain);
+    unsigned treeLongest = tree.findAllAndInsert(position, fromTree);
+    ASSERT_EQ(chainLongest, treeLongest) << "at " << position;
+    ASSERT_EQ(fromChain.size(), fromTree.size()) << "at " << position;
+    for (size_t i = 0; i < fromChain.size(); ++i) {
+      ASSERT_EQ(fromChain[i].length, fromTree[i].length) << "at " << position;
+      ASSERT_EQ(fromChain[i].distance, fromTree[i].distance) << "at " << position;
+    }
+  }
+}
+
+TEST(EfiMatchFinder, TheBinaryTreeFindsWhatTheWholeHashChainFinds) {
+  std::mt19937 random(7);
+  Bytes noise(20'000), fewSymbols(30'000), periods, zeros(3 * kWindowSize, 0), text;
+  for (uint8_t &byte : noise)
+    byte = uint8_t(random());
+  // Four symbols: long chains, many equal prefixes, matches at every length.
+  for (uint8_t &byte : fewSymbols)
+    byte = uint8_t(random() % 4);
+  // Runs of one period, repeated near and beyond the window, up to the end.
+  for (unsigned period : {1u, 3u, 7u, 300u, 5000u, 9000u})
+    for (size_t i = 0; i < 2 * period + 700; ++i)
+      periods.push_back(uint8_t(i % period * 37 + period));
+  // Pieces of four 400-byte strings, each copied with a byte changed here
+  // and there: matches that reach the 256-byte limit, then part ways.
+  Bytes pieces;
+  std::vector<Bytes> strings(4, Bytes(400));
+  for (Bytes &string : strings)
+    for (uint8_t &byte : string)
+      byte = uint8_t(random() % 3);
+  for (int piece = 0; piece < 120; ++piece) {
+    Bytes copy = strings[random() % 4];
+    copy[random() % copy.size()] ^= 1;
+    size_t start = random() % 100, length = 150 + random() % 250;
+    pieces.insert(pieces.end(), copy.begin() + start,
+                  copy.begin() + std::min(copy.size(), start + length));
+  }
+  for (int line = 0; line < 2000; ++line) {
+    std::string words = "entry " + std::to_string(line * 7919 % 1000) + " of the table\n";
+    text.insert(text.end(), words.begin(), words.end());
+  }
+  for (const Bytes *input : {&noise, &fewSymbols, &periods, &zeros, &text, &pieces}) {
+    SCOPED_TRACE(input->size());
+    expectSameCandidates(*input);
+  }
+  expectSameCandidates({});
+  expectSameCandidates({1, 2});
+  expectSameCandidates({1, 1, 1, 1});
+}
+
+TEST(EfiMatchFinder, TheBinaryTreeFindsWhatTheWholeHashChainFindsInADebianDriver) {
+  std::vector<std::string> roms = testing::debianEfiRoms();
+  ASSERT_FALSE(roms.empty());
+  std::vector<Bytes> pes = efiPesInRom(roms.front());
+  ASSERT_EQ(pes.size(), 1u);
+  expectSameCandidates(pes.front());
 }
 
 TEST(EfiOptimal, E1000DriverSize) {
