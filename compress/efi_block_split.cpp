@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <unordered_map>
 
 #include "compress/efi_block_coder.h"
 
@@ -42,16 +43,20 @@ public:
 private:
   size_t chunkStart(size_t chunk) const { return std::min(chunk * chunkTokens_, tokens_.size()); }
 
-  uint64_t blockBits(size_t firstChunk, size_t endChunk) const {
+  // Each half a split weighs is weighed again as the whole, or a half, of
+  // the split of that half: planned once.
+  uint64_t blockBits(size_t firstChunk, size_t endChunk) {
+    auto [known, inserted] = plannedBits_.try_emplace(firstChunk * prefixCounts_.size() + endChunk, 0);
+    if (!inserted)
+      return known->second;
     EfiSymbolCounts counts = prefixCounts_[endChunk];
     counts -= prefixCounts_[firstChunk];
-    if (counts.tokens > kMaxBlockSymbols)
-      return kTooLarge;
-    return planBlock(counts).totalBits();
+    known->second = counts.tokens > kMaxBlockSymbols ? kTooLarge : planBlock(counts).totalBits();
+    return known->second;
   }
 
   // Splits [first, end) at its best chunk boundary while that saves bits.
-  void split(size_t firstChunk, size_t endChunk, std::vector<size_t> &starts) const {
+  void split(size_t firstChunk, size_t endChunk, std::vector<size_t> &starts) {
     uint64_t wholeBits = blockBits(firstChunk, endChunk);
     // A range over the block size limit must split even if both halves are
     // over it too.
@@ -77,6 +82,7 @@ private:
   llvm::ArrayRef<LzToken> tokens_;
   size_t chunkTokens_ = kMinChunkTokens;
   std::vector<EfiSymbolCounts> prefixCounts_;
+  std::unordered_map<size_t, uint64_t> plannedBits_;  // by first chunk and end chunk
 };
 
 } // namespace
