@@ -1,7 +1,9 @@
 #pragma once
-// Hash-chain match finder over the EFI window (kMaxDistance bytes back).
-// Positions must be inserted in increasing order; findLongest only sees
-// inserted positions.
+// Match finders over the EFI window (kMaxDistance bytes back): a hash chain
+// (the lazy parse's, bounded) and a binary tree per hash bucket (the optimal
+// parse's: every candidate, at a fraction of the chain's cost). Positions
+// must be inserted in increasing order; findLongest only sees inserted
+// positions.
 #include <cstdint>
 #include <vector>
 

@@ -113,6 +113,9 @@ std::string builtRomTable(const BuiltRomSummary &summary) {
                               ? "similarity (.text.* and .rodata.* ordered for the 8 KiB "
                                 "window by layout.lds)"
                               : "link order (--layout link-order)");
+  // The unpruned ROM stands for what a build without romfit ships.
+  text += "  ROM before: the unpruned drivers packed at the fast level, EDK2 EfiRom's strategy "
+          "(QEMU's ROMs are packed by EfiRom)\n";
   const BudgetLine &after = summary.after;
   text += fmt::format(
       "  budget {} B, BAR {} B, headroom {} B ({:.1f}% of budget; unpruned {:.1f}%)\n",
