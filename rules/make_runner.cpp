@@ -93,10 +93,8 @@ std::string tail(llvm::StringRef text, size_t lines) {
 
 namespace {
 
-struct ToolRun {
-  int status = 0;
-  std::string output;
-};
+// Any tool's run, as a make's is reported.
+using ToolRun = MakeRun;
 
 struct ToolJob {
   std::vector<std::string> command;
@@ -208,20 +206,14 @@ llvm::Expected<std::vector<MakeRun>> runMakesTogether(const std::vector<MakeInvo
       return command.takeError();
     jobs.push_back({std::move(*command), "make", make.quiet});
   }
-  auto runs = runAllToTheEnd(jobs, runner);
-  if (!runs)
-    return runs.takeError();
-  std::vector<MakeRun> results;
-  for (ToolRun &run : *runs)
-    results.push_back({run.status, std::move(run.output)});
-  return results;
+  return runAllToTheEnd(jobs, runner);
 }
 
 llvm::Error makeFailed(const MakeInvocation &invocation, const MakeRun &run) {
   auto command = makeCommand(invocation, {});
   if (!command)
     return command.takeError();
-  return toolFailed("make", *command, ToolRun{run.status, run.output});
+  return toolFailed("make", *command, run);
 }
 
 llvm::Expected<bool> makeTargetsUpToDate(const MakeInvocation &invocation,
