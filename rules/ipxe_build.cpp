@@ -85,46 +85,44 @@ llvm::Expected<std::map<std::string, std::string>> learnLinks(
     const std::map<std::string, std::string> &cross) {
   std::vector<ImageKind> legacyKinds;
   llvm::copy_if(kinds, std::back_inserter(legacyKinds), [](const ImageKind &kind) { return !kind.efi; });
-  std::vector<MakeInvocation> makes = imageMakes(sourceDir, options, legacyKinds, cross);
-  size_t legacyMakes = makes.size();
+  std::vector<MakeInvocation> legacyMakes = imageMakes(sourceDir, options, legacyKinds, cross);
   std::vector<LinkDryRun> dryRuns = linkDryRuns(sourceDir, options, kinds, cross);
+  std::vector<MakeInvocation> dryRunMakes;
   for (const LinkDryRun &dryRun : dryRuns)
-    makes.push_back(dryRun.make);
+    dryRunMakes.push_back(dryRun.make);
 
-  auto runs = runMakesTogether(makes, *options.runner);
+  std::vector<MakeInvocation> first = legacyMakes;
+  llvm::append_range(first, dryRunMakes);
+  auto runs = runMakesTogether(first, *options.runner);
   if (!runs)
     return runs.takeError();
   bool upToDate = true;
-  for (size_t index = 0; index < legacyMakes; ++index) {
+  for (size_t index = 0; index < legacyMakes.size(); ++index) {
     if ((*runs)[index].status != 0)
-      return makeFailed(makes[index], (*runs)[index]);
-    upToDate = upToDate && makeDidNothing((*runs)[index].output, makes[index]);
+      return makeFailed(legacyMakes[index], (*runs)[index]);
+    upToDate = upToDate && makeDidNothing((*runs)[index].output, legacyMakes[index]);
   }
+  std::vector<MakeRun> dryRunRuns(std::make_move_iterator(runs->begin() + legacyMakes.size()),
+                                  std::make_move_iterator(runs->end()));
   // A dry run that fails (in a tree never built, say) is asked again once
   // the real makes have run, and its error, if it stays, reported then.
-  for (size_t index = 0; index < dryRuns.size(); ++index) {
-    const MakeRun &run = (*runs)[legacyMakes + index];
-    upToDate = upToDate && run.status == 0 &&
-               unexplainedCommands(run.output, dryRuns[index].targets).empty();
-  }
+  for (size_t index = 0; index < dryRuns.size(); ++index)
+    upToDate = upToDate && dryRunRuns[index].status == 0 &&
+               unexplainedCommands(dryRunRuns[index].output, dryRuns[index].targets).empty();
   if (!upToDate) {
     if (llvm::Error error =
             runMakesUntilSettled(imageMakes(sourceDir, options, kinds, cross), *options.runner))
       return error;
-    makes.clear();
-    for (const LinkDryRun &dryRun : dryRuns)
-      makes.push_back(dryRun.make);
-    runs = runMakesTogether(makes, *options.runner);
-    if (!runs)
-      return runs.takeError();
-    legacyMakes = 0;
+    auto again = runMakesTogether(dryRunMakes, *options.runner);
+    if (!again)
+      return again.takeError();
+    dryRunRuns = std::move(*again);
   }
   std::map<std::string, std::string> outputs;
   for (size_t index = 0; index < dryRuns.size(); ++index) {
-    MakeRun &run = (*runs)[legacyMakes + index];
-    if (run.status != 0)
-      return makeFailed(dryRuns[index].make, run);
-    outputs[dryRuns[index].kindName] = std::move(run.output);
+    if (dryRunRuns[index].status != 0)
+      return makeFailed(dryRunMakes[index], dryRunRuns[index]);
+    outputs[dryRuns[index].kindName] = std::move(dryRunRuns[index].output);
   }
   return outputs;
 }
