@@ -60,8 +60,7 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
     return proof.takeError();
   verify::BootCheckRequest &request = *proof;
 
-  std::vector<verify::Firmware> all(std::begin(verify::kAllFirmwares),
-                                    std::end(verify::kAllFirmwares));
+  std::vector<verify::Firmware> all = verify::allFirmwares();
   std::vector<verify::MissingFirmware> missing;
   verify::BootTools tools = verify::locateAvailableTools({}, all, request, missing);
 

@@ -247,12 +247,7 @@ llvm::Expected<RomReport> attributeRomImages(llvm::StringRef romPath, const pci:
 } // namespace
 
 std::string efiImageName(uint16_t machine) {
-  switch (machine) {
-  case pe::kMachineX64: return "efi:x86_64";
-  case pe::kMachineIa32: return "efi:i386";
-  case pe::kMachineAArch64: return "efi:arm64";
-  default: return "efi:" + pe::machineFileTag(machine);
-  }
+  return pe::efiImageKind(machine).value_or("efi:" + pe::machineFileTag(machine));
 }
 
 llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget,

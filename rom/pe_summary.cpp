@@ -110,6 +110,19 @@ std::string machineName(uint16_t machine) {
   }
 }
 
+std::optional<std::string> efiImageKind(uint16_t machine) {
+  switch (machine) {
+  case kMachineIa32: return "efi:i386";
+  case kMachineX64: return "efi:x86_64";
+  case kMachineArmThumb: return "efi:arm32";
+  case kMachineAArch64: return "efi:arm64";
+  case kMachineRiscV64: return "efi:riscv64";
+  case kMachineLoongArch64: return "efi:loong64";
+  case kMachineEbc: return "efi:ebc";
+  default: return std::nullopt;
+  }
+}
+
 std::string machineFileTag(uint16_t machine) {
   std::string name = machineName(machine);
   name.erase(std::remove(name.begin(), name.end(), '-'), name.end());

@@ -3,6 +3,7 @@
 // enough to label a ROM image and to know where the PE file ends inside the
 // zero padding that rounds a ROM image to 512 bytes.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,11 @@ inline constexpr uint16_t kMachineRiscV32 = 0x5032;
 inline constexpr uint16_t kMachineRiscV64 = 0x5064;
 inline constexpr uint16_t kMachineLoongArch64 = 0x6264;
 inline constexpr uint16_t kMachineEbc = 0x0ebc;
+
+// "efi:x86_64", "efi:i386", "efi:arm32", "efi:arm64", "efi:riscv64",
+// "efi:loong64", "efi:ebc": an EFI image's kind as romfit build's --image
+// and the boot proof name it (iPXE's ARCH); nullopt for another machine.
+std::optional<std::string> efiImageKind(uint16_t machine);
 
 struct Section {
   std::string name;

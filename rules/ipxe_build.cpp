@@ -11,6 +11,7 @@
 #include <llvm/Support/Program.h>
 
 #include "support/error.h"
+#include "support/tool_root.h"
 #include "rules/make_runner.h"
 #include "rules/ninja_writer.h"
 
@@ -138,6 +139,39 @@ llvm::Expected<std::string> runNinja(const std::string &outDir, unsigned jobs,
   return runWithProgress(command, "ninja", /*quiet=*/false, runner);
 }
 
+// The host's compiler when it has one; else the Debian 13 root's
+// (scripts/setup-debian13), e.g. Debian 12 has no loongarch64 compiler.
+std::optional<std::string> toolRootCrossPrefix(llvm::StringRef prefix) {
+  if (llvm::sys::findProgramByName((prefix + "gcc").str()))
+    return std::nullopt;
+  support::ToolRoot root = support::ToolRoot::fromEnvironment();
+  std::string launchers = root.hostCrossDirectory() + "/" + prefix.str();
+  if (llvm::sys::fs::can_execute(launchers + "gcc")) {
+    if (llvm::Error notReady = root.checkReady()) {
+      llvm::consumeError(std::move(notReady));
+      return std::nullopt;
+    }
+    return launchers;
+  }
+  return std::nullopt;
+}
+
+llvm::Error checkCrossCompiler(llvm::StringRef prefix, llvm::StringRef argument) {
+  if (llvm::sys::findProgramByName((prefix + "gcc").str()) || toolRootCrossPrefix(prefix))
+    return llvm::Error::success();
+  return makeError("cross compiler '{}gcc' not found on PATH nor in the Debian 13 root '{}' "
+                   "(--cross {}; {} installs Debian 13's riscv64 and loongarch64 compilers "
+                   "there)",
+                   prefix.str(), support::ToolRoot::fromEnvironment().path, argument.str(),
+                   support::kToolRootSetupCommand);
+}
+
+// What make gets as CROSS: the prefix itself, or the path of the root's
+// launchers for it.
+std::string crossPrefixForMake(const std::string &prefix) {
+  return toolRootCrossPrefix(prefix).value_or(prefix);
+}
+
 } // namespace
 
 llvm::Expected<std::map<std::string, std::string>> crossPrefixes(
@@ -261,9 +295,10 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   if (!cross)
     return cross.takeError();
   for (const std::string &argument : options.cross)
-    if (!llvm::sys::findProgramByName(prefixOf(argument) + "gcc"))
-      return makeError("cross compiler '{}gcc' not found on PATH (--cross {})",
-                       prefixOf(argument), argument);
+    if (llvm::Error missing = checkCrossCompiler(prefixOf(argument), argument))
+      return std::move(missing);
+  for (auto &[arch, prefix] : *cross)
+    prefix = crossPrefixForMake(prefix);
 
   BuildOutcome outcome;
   BuildGraphInputs &graph = outcome.graph;

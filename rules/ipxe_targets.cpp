@@ -23,12 +23,15 @@ struct EfiArchitecture {
   const char *crossExample;  // empty: the host's compiler builds it (x86 hosts)
 };
 // iPXE's bin-ARCH-efi directories; the 64-bit converter reads the machine
-// (X64, AArch64, RISC-V64) from the ELF header.
+// (X64, AArch64, RISC-V64, LoongArch64) from the ELF header.
 constexpr EfiArchitecture kEfiArchitectures[] = {
     {"x86_64", "util/elf2efi64", ""},
     {"i386", "util/elf2efi32", ""},
     {"arm64", "util/elf2efi64", "aarch64-linux-gnu-"},
     {"riscv64", "util/elf2efi64", "riscv64-linux-gnu-"},
+    // Debian 12 has no compiler for it: the Debian 13 root's serves
+    // (scripts/setup-debian13).
+    {"loong64", "util/elf2efi64", "loongarch64-linux-gnu-"},
 };
 } // namespace
 

@@ -25,11 +25,12 @@ struct ImageKind {
   std::string versionObject(llvm::StringRef romId) const;
 };
 
-// "legacy", "efi:x86_64", "efi:i386", "efi:arm64", "efi:riscv64".
+// "legacy", "efi:x86_64", "efi:i386", "efi:arm64", "efi:riscv64", "efi:loong64".
 llvm::Expected<ImageKind> parseImageKind(llvm::StringRef name);
 // Every name parseImageKind takes, in that order.
 std::vector<std::string> imageKindNames();
-// The EFI architectures whose images need a cross compiler here: "arm64", "riscv64".
+// The EFI architectures whose images need a cross compiler here: "arm64",
+// "riscv64", "loong64".
 std::vector<std::string> crossArchitectures();
 // QEMU's: legacy + efi:i386 + efi:x86_64.
 std::vector<ImageKind> defaultImageKinds();

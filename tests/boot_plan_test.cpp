@@ -10,6 +10,7 @@
 #include <llvm/Support/FileSystem.h>
 
 #include "rom/pci_rom.h"
+#include "rom/pe_summary.h"
 #include "support/file_io.h"
 #include "tests/test_support.h"
 #include "verify/rom_verification.h"
@@ -25,8 +26,30 @@ bool has(const std::vector<std::string> &command, const std::string &argument) {
 }
 
 LocatedFirmware fakeFirmware(Firmware firmware) {
-  return {firmware, "/usr/bin/qemu", "/fw/CODE.fd", "/fw/VARS.fd", "tcg", "requested"};
+  return {firmware, "/usr/bin/qemu", "/fw/CODE.fd", "/fw/VARS.fd", "tcg", "requested", false, ""};
 }
+
+// Debian's e1000 ROM with its EFI image's machine type rewritten: the ROM
+// header's field is what firmware reads to pick its image.
+std::vector<uint8_t> e1000WithEfiMachine(uint16_t machine) {
+  auto bytes = readFileBytes(kDebianE1000Rom);
+  if (!bytes) {
+    ADD_FAILURE() << llvm::toString(bytes.takeError());
+    return {};
+  }
+  auto rom = pci::parse(*bytes);
+  if (!rom) {
+    ADD_FAILURE() << llvm::toString(rom.takeError());
+    return {};
+  }
+  for (const pci::Image &image : rom->images)
+    if (image.efi) {
+      (*bytes)[image.offset + 0x0a] = machine & 0xff;
+      (*bytes)[image.offset + 0x0b] = machine >> 8;
+    }
+  return std::move(*bytes);
+}
+
 
 TEST(BootCommandLine, IsolatesTheNetworkAndEscapesCommas) {
   BootWorkFiles files("/tmp/work");
@@ -63,10 +86,148 @@ TEST(BootCommandLine, EachFirmwareGetsItsMachine) {
   EXPECT_FALSE(has(command(Firmware::Ovmf), "q35,smm=on"));
 }
 
+TEST(FirmwareTable, OneEntryPerFirmwareAndImageKind) {
+  std::vector<std::string> names, kinds;
+  for (const FirmwareSpec &spec : firmwareTable()) {
+    EXPECT_EQ(&firmwareSpec(spec.firmware), &spec) << spec.name;
+    names.push_back(spec.name);
+    kinds.push_back(spec.imageKind);
+    // A UEFI firmware runs the EFI images of one machine type, and the
+    // image kind it proves is that machine's.
+    if (spec.uefi) {
+      EXPECT_EQ(pe::efiImageKind(spec.peMachine), spec.imageKind) << spec.name;
+      EXPECT_FALSE(spec.files.varsTemplate.empty()) << spec.name;
+    }
+    // A firmware without a network stack of its own cannot fetch a boot
+    // program through an SNP: its proof must show that it booted the
+    // ROM's own entry.
+    if (!spec.ownNetworkStack) {
+      EXPECT_FALSE(spec.entryLines.empty()) << spec.name;
+    }
+  }
+  auto unique = [](std::vector<std::string> values) {
+    llvm::sort(values);
+    return std::adjacent_find(values.begin(), values.end()) == values.end();
+  };
+  EXPECT_TRUE(unique(names));
+  EXPECT_TRUE(unique(kinds));
+  EXPECT_EQ(allFirmwares().size(), firmwareTable().size());
+}
+
+TEST(BootCommandLine, Debian13FirmwaresRunInsideTheRootWithTheirFlash) {
+  BootWorkFiles files("/tmp/work");
+  LocatedFirmware riscv{Firmware::RiscvEdk2, "/usr/bin/qemu-system-riscv64",
+                        "/usr/share/qemu-efi-riscv64/RISCV_VIRT_CODE.fd", "/r/VARS.fd", "tcg",
+                        "requested", false, "/cache/debian13"};
+  std::vector<std::string> command =
+      buildQemuCommand(riscv, {Firmware::RiscvEdk2, "/roms/r.rom", "e1000", "g.efi"}, files);
+  // QEMU is the root's, started through the root's launcher; the host's
+  // files keep their paths, the root's files are named as the root sees them.
+  ASSERT_GE(command.size(), 2u);
+  EXPECT_EQ(command[0], "/cache/debian13/usr/local/lib/romfit/run-in-root");
+  EXPECT_EQ(command[1], "/usr/bin/qemu-system-riscv64");
+  // RISC-V virt takes split flash (OpenSBI from QEMU, EDK2 as its payload)
+  // only through the machine's pflash properties.
+  EXPECT_TRUE(has(command, "pflash0=romfit-code,pflash1=romfit-vars"));
+  EXPECT_TRUE(has(command, "node-name=romfit-code,driver=file,read-only=on,filename="
+                           "/usr/share/qemu-efi-riscv64/RISCV_VIRT_CODE.fd"));
+  EXPECT_TRUE(has(command, "node-name=romfit-vars,driver=file,filename=/tmp/work/UEFI_VARS.fd"));
+  EXPECT_FALSE(has(command, "if=pflash,format=raw,unit=0,readonly=on,file="
+                            "/usr/share/qemu-efi-riscv64/RISCV_VIRT_CODE.fd"));
+
+  LocatedFirmware loongarch{Firmware::LoongArchEdk2, "/usr/bin/qemu-system-loongarch64",
+                            "/usr/share/qemu-efi-loongarch64/QEMU_EFI.fd", "/r/VARS.fd", "tcg",
+                            "requested", false, "/cache/debian13"};
+  command = buildQemuCommand(loongarch, {Firmware::LoongArchEdk2, "/r.rom", "e1000", "x"}, files);
+  EXPECT_EQ(command[0], "/cache/debian13/usr/local/lib/romfit/run-in-root");
+  EXPECT_TRUE(has(command, "la464"));
+  EXPECT_TRUE(has(command, "if=pflash,format=raw,unit=0,readonly=on,file="
+                           "/usr/share/qemu-efi-loongarch64/QEMU_EFI.fd"));
+  // The host's firmwares are run directly.
+  EXPECT_EQ(buildQemuCommand(fakeFirmware(Firmware::Ovmf), {Firmware::Ovmf, "/r.rom", "e1000", "x"},
+                             files)[0],
+            "/usr/bin/qemu");
+}
+
+TEST(BootTools, WithoutTheDebian13RootItsFirmwaresAreMissingNamingRootAndCommand) {
+  BootToolOptions options;
+  options.accelerator = Accelerator::Tcg;
+  options.toolRoot = "/nonexistent/debian13";
+  for (Firmware firmware : {Firmware::RiscvEdk2, Firmware::LoongArchEdk2}) {
+    auto located = locateFirmware(options, firmware);
+    ASSERT_FALSE(bool(located));
+    std::string message = llvm::toString(located.takeError());
+    EXPECT_NE(message.find("/nonexistent/debian13"), std::string::npos) << message;
+    EXPECT_NE(message.find("scripts/setup-debian13"), std::string::npos) << message;
+  }
+  // romfit build: those images are "not verified" with that reason, never passed.
+  std::vector<MissingFirmware> missing;
+  BootTools tools = locateAvailableTools(options, {Firmware::RiscvEdk2}, BootCheckRequest{}, missing);
+  EXPECT_TRUE(tools.firmwares.empty());
+  ASSERT_EQ(missing.size(), 1u);
+  auto plan = planRomVerification(e1000WithEfiMachine(pe::kMachineRiscV64), "riscv.rom");
+  ASSERT_TRUE(bool(plan)) << llvm::toString(plan.takeError());
+  EXPECT_EQ((*plan)[1].kind, "efi:riscv64");
+  EXPECT_EQ((*plan)[1].firmware, Firmware::RiscvEdk2);
+  BootCheckRequest request;
+  request.firmwares = {Firmware::RiscvEdk2};
+  auto verification = verifyRom(tools, request, *plan, missing);
+  ASSERT_TRUE(bool(verification)) << llvm::toString(verification.takeError());
+  EXPECT_FALSE(verification->passed());
+  EXPECT_EQ(verification->images[1].status, ImageStatus::NotVerified);
+  EXPECT_NE(verification->images[1].reason.find("scripts/setup-debian13"), std::string::npos)
+      << verification->images[1].reason;
+}
+
+TEST(ConsoleSteps, FirmwaresWithoutANetworkStackMustBootTheRomsOwnEntry) {
+  // RISC-V EDK2: EDK2 starts the ROM's entry, the ROM's iPXE downloads GRUB
+  // (no firmware PXE client to do it), GRUB runs grub.cfg through the SNP.
+  ConsoleExpectations riscv = consoleExpectations(Firmware::RiscvEdk2, Depth::Full);
+  ASSERT_EQ(riscv.steps.size(), 3u);
+  EXPECT_EQ(riscv.steps[1].anyOf, (std::vector<std::string>{"grubnetriscv64.efi... ok"}));
+  EXPECT_EQ(riscv.steps[2].anyOf, (std::vector<std::string>{kGrubMarker}));
+  // The entry EDK2 starts must be the ROM's, not its shell.
+  std::vector<ExpectedStep> entry{riscv.steps[0]};
+  EXPECT_EQ(stepsSeenInOrder("BdsDxe: starting Boot0002 \"UEFI PXEv4 (MAC:525400123456)\" from "
+                             "PciRoot(0x0)\n",
+                             entry),
+            1u);
+  EXPECT_EQ(stepsSeenInOrder("BdsDxe: starting Boot0001 \"EFI Internal Shell\" from Fv()\n"
+                             "UEFI PXEv4 (MAC:525400123456)\n",
+                             entry),
+            0u);
+  ConsoleExpectations loongarch = consoleExpectations(Firmware::LoongArchEdk2, Depth::Full);
+  ASSERT_EQ(loongarch.steps.size(), 4u);
+  EXPECT_EQ(loongarch.steps[1].anyOf, (std::vector<std::string>{"snponly.efi... ok"}));
+  EXPECT_EQ(loongarch.steps[2].anyOf, (std::vector<std::string>{"using SNP on SNP-"}));
+  EXPECT_FALSE(firmwareSpec(Firmware::LoongArchEdk2).fullDepthLimits.empty());
+}
+
+TEST(BootPrograms, Loong64sProgramIsGivenByNameOrNamedAsMissing) {
+  BootProgramSources sources{"/nonexistent/cache", "/nonexistent/root", {}};
+  auto missing = locateBootProgram(Firmware::LoongArchEdk2, sources);
+  ASSERT_FALSE(bool(missing));
+  std::string message = llvm::toString(missing.takeError());
+  EXPECT_NE(message.find("--boot-program efi:loong64=FILE"), std::string::npos) << message;
+  std::string scratch = testing::makeScratchDir("boot-program-given");
+  ASSERT_FALSE(bool(writeFileAtomically(scratch + "/snponly.efi", llvm::StringRef("MZ"))));
+  sources.given.push_back({"efi:loong64", scratch + "/snponly.efi"});
+  auto given = locateBootProgram(Firmware::LoongArchEdk2, sources);
+  ASSERT_TRUE(bool(given)) << llvm::toString(given.takeError());
+  EXPECT_EQ(*given, scratch + "/snponly.efi");
+  // GRUB's riscv64 image lives in the root; without the root it is named.
+  auto grub = locateBootProgram(Firmware::RiscvEdk2, sources);
+  ASSERT_FALSE(bool(grub));
+  message = llvm::toString(grub.takeError());
+  EXPECT_NE(message.find("grubnetriscv64.efi"), std::string::npos) << message;
+  EXPECT_NE(message.find("scripts/setup-debian13"), std::string::npos) << message;
+  llvm::sys::fs::remove_directories(scratch);
+}
+
 TEST(FirmwareSelection, NamesListsAndAliases) {
   auto all = parseFirmwareSelection("all");
   ASSERT_TRUE(bool(all)) << llvm::toString(all.takeError());
-  EXPECT_EQ(all->size(), 4u);
+  EXPECT_EQ(all->size(), 6u);
   auto both = parseFirmwareSelection("both");
   ASSERT_TRUE(bool(both)) << llvm::toString(both.takeError());
   EXPECT_EQ(*both, (std::vector<Firmware>{Firmware::SeaBios, Firmware::Ovmf}));
@@ -84,11 +245,13 @@ TEST(FirmwareForImage, EachArchitectureItsOwnOrNone) {
     EXPECT_TRUE(bool(found)) << (found ? "" : llvm::toString(found.takeError()));
     return found ? found->firmware : std::nullopt;
   };
-  EXPECT_EQ(firmwareOf(kMachineX64), Firmware::Ovmf);
-  EXPECT_EQ(firmwareOf(kMachineI386), Firmware::Ovmf32);
-  EXPECT_EQ(firmwareOf(kMachineAarch64), Firmware::Aavmf);
-  EXPECT_EQ(firmwareOf(kMachineRiscv64), std::nullopt);
-  EXPECT_EQ(firmwareOf(kMachineLoongArch64), std::nullopt);
+  EXPECT_EQ(firmwareOf(pe::kMachineX64), Firmware::Ovmf);
+  EXPECT_EQ(firmwareOf(pe::kMachineIa32), Firmware::Ovmf32);
+  EXPECT_EQ(firmwareOf(pe::kMachineAArch64), Firmware::Aavmf);
+  EXPECT_EQ(firmwareOf(pe::kMachineRiscV64), Firmware::RiscvEdk2);
+  EXPECT_EQ(firmwareOf(pe::kMachineLoongArch64), Firmware::LoongArchEdk2);
+  EXPECT_EQ(firmwareOf(pe::kMachineArmThumb), std::nullopt);
+  EXPECT_EQ(firmwareOf(pe::kMachineEbc), std::nullopt);
   auto unknown = firmwareForEfiImage(0x1234);
   ASSERT_FALSE(bool(unknown));
   EXPECT_NE(llvm::toString(unknown.takeError()).find("0x1234"), std::string::npos);
@@ -140,7 +303,7 @@ TEST(BootPrograms, EachFirmwaresProgramAndPackage) {
   EXPECT_EQ(bootProgramFor(Firmware::Ovmf).fileName, "snponly.efi");
   EXPECT_EQ(bootProgramFor(Firmware::Ovmf32).package, "grub-efi-ia32-bin");
   EXPECT_EQ(bootProgramFor(Firmware::Aavmf).architecture, "arm64");
-  auto missing = locateBootProgram(bootProgramFor(Firmware::Aavmf), "/nonexistent/cache");
+  auto missing = locateBootProgram(Firmware::Aavmf, {"/nonexistent/cache", "", {}});
   ASSERT_FALSE(bool(missing));
   std::string message = llvm::toString(missing.takeError());
   EXPECT_NE(message.find("grubnetaa64.efi"), std::string::npos) << message;
@@ -188,7 +351,7 @@ TEST(BootTools, AFirmwareWithoutItsBootProgramIsMissingOnlyAtFullDepth) {
   options.accelerator = Accelerator::Tcg;
   options.overrides.push_back({Firmware::Aavmf, {"/bin/sh", "qemu-system-arm", code, vars, "x"}});
   BootCheckRequest request;
-  request.bootProgramCache = scratch + "/empty-cache";
+  request.bootPrograms.cacheDirectory = scratch + "/empty-cache";
 
   std::vector<MissingFirmware> missing;
   BootTools tools = locateAvailableTools(options, {Firmware::Aavmf}, request, missing);
@@ -205,27 +368,6 @@ TEST(BootTools, AFirmwareWithoutItsBootProgramIsMissingOnlyAtFullDepth) {
   llvm::sys::fs::remove_directories(scratch);
 }
 
-// Debian's e1000 ROM with its EFI image's machine type rewritten: the ROM
-// header's field is what firmware reads to pick its image.
-std::vector<uint8_t> e1000WithEfiMachine(uint16_t machine) {
-  auto bytes = readFileBytes(kDebianE1000Rom);
-  if (!bytes) {
-    ADD_FAILURE() << llvm::toString(bytes.takeError());
-    return {};
-  }
-  auto rom = pci::parse(*bytes);
-  if (!rom) {
-    ADD_FAILURE() << llvm::toString(rom.takeError());
-    return {};
-  }
-  for (const pci::Image &image : rom->images)
-    if (image.efi) {
-      (*bytes)[image.offset + 0x0a] = machine & 0xff;
-      (*bytes)[image.offset + 0x0b] = machine >> 8;
-    }
-  return std::move(*bytes);
-}
-
 TEST(RomPlan, DebianE1000RomNeedsSeaBiosAndOvmf) {
   auto plan = planRomVerification(kDebianE1000Rom);
   ASSERT_TRUE(bool(plan)) << llvm::toString(plan.takeError());
@@ -237,11 +379,11 @@ TEST(RomPlan, DebianE1000RomNeedsSeaBiosAndOvmf) {
   EXPECT_EQ(firmwaresNeeded(*plan), (std::vector<Firmware>{Firmware::SeaBios, Firmware::Ovmf}));
 }
 
-TEST(RomPlan, RiscvImageIsNotVerifiedAndNeverPasses) {
-  auto plan = planRomVerification(e1000WithEfiMachine(kMachineRiscv64), "riscv.rom");
+TEST(RomPlan, Arm32ImageIsNotVerifiedAndNeverPasses) {
+  auto plan = planRomVerification(e1000WithEfiMachine(pe::kMachineArmThumb), "arm32.rom");
   ASSERT_TRUE(bool(plan)) << llvm::toString(plan.takeError());
   ASSERT_EQ(plan->size(), 2u);
-  EXPECT_EQ((*plan)[1].kind, "efi:riscv64");
+  EXPECT_EQ((*plan)[1].kind, "efi:arm32");
   EXPECT_FALSE((*plan)[1].firmware.has_value());
   EXPECT_EQ((*plan)[1].notVerifiedReason, "no firmware for it here");
   EXPECT_EQ(firmwaresNeeded(*plan), (std::vector<Firmware>{Firmware::SeaBios}));
@@ -255,7 +397,7 @@ TEST(RomPlan, RiscvImageIsNotVerifiedAndNeverPasses) {
   EXPECT_FALSE(verification->anyFailed());
   EXPECT_EQ(verification->images[1].status, ImageStatus::NotVerified);
   std::string text = verificationText(*verification);
-  EXPECT_NE(text.find("efi:riscv64"), std::string::npos) << text;
+  EXPECT_NE(text.find("efi:arm32"), std::string::npos) << text;
   EXPECT_NE(text.find("NOT VERIFIED  no firmware for it here"), std::string::npos) << text;
   EXPECT_EQ(verificationSummary(*verification).rfind("not verified: 0 of 2 images passed", 0), 0u)
       << verificationSummary(*verification);

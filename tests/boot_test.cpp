@@ -23,7 +23,7 @@ const std::string kDebianE1000Rom = std::string(testing::kDebianRomDir) + "/efi-
 // Located once: the KVM probe inside is a QEMU run of its own.
 const BootTools &tools() {
   static const BootTools located = [] {
-    std::vector<Firmware> all(std::begin(kAllFirmwares), std::end(kAllFirmwares));
+    std::vector<Firmware> all = allFirmwares();
     auto found = locateBootTools({}, all);
     if (!found) {
       ADD_FAILURE() << llvm::toString(found.takeError());
@@ -35,6 +35,23 @@ const BootTools &tools() {
     return *found;
   }();
   return located;
+}
+
+// Controls never get as far as a download; loong64's boot program, which
+// only an iPXE tree has, is a stand-in file there.
+BootCheckRequest controlRequest(std::optional<std::string> rom, std::vector<Firmware> firmwares) {
+  static const std::string standIn = [] {
+    std::string path = testing::makeScratchDir("boot-control") + "/snponly.efi";
+    if (llvm::Error error = writeFileAtomically(path, llvm::StringRef("not reached")))
+      ADD_FAILURE() << llvm::toString(std::move(error));
+    return path;
+  }();
+  BootCheckRequest request;
+  request.romPath = std::move(rom);
+  request.firmwares = std::move(firmwares);
+  request.timeout = std::chrono::seconds(90);
+  request.bootPrograms.given = {{"efi:loong64", standIn}};
+  return request;
 }
 
 RomVerification proveRom(const std::string &rom) {
@@ -105,13 +122,10 @@ TEST(BootProof, DebianE1000RomPassesFullNetworkBoots) {
 // The control runs: the same machines with a NIC that has no ROM must not
 // pass on any firmware, or passing would prove nothing about a ROM.
 TEST(BootProof, NicWithoutRomFailsOnEveryFirmware) {
-  BootCheckRequest request;
-  request.romPath = std::nullopt;
-  request.firmwares.assign(std::begin(kAllFirmwares), std::end(kAllFirmwares));
-  request.timeout = std::chrono::seconds(90);
+  BootCheckRequest request = controlRequest(std::nullopt, allFirmwares());
   auto results = checkBoot(tools(), request);
   ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
-  ASSERT_EQ(results->size(), 4u);
+  ASSERT_EQ(results->size(), allFirmwares().size());
   for (const FirmwareBootResult &result : *results) {
     fmt::print("[ boot     ] {} without a ROM: {} after {:.1f} s\n",
                firmwareName(result.firmware).str(), outcomeName(result.outcome).str(),
@@ -123,6 +137,25 @@ TEST(BootProof, NicWithoutRomFailsOnEveryFirmware) {
       EXPECT_FALSE(line.seen) << line.text << "\n" << describe(result);
     // It ran out of boot options rather than hanging.
     EXPECT_EQ(result.outcome, BootOutcome::FirmwareGaveUp) << describe(result);
+  }
+}
+
+// The second control for the firmwares with no network stack of their own:
+// a ROM with images for other architectures only (Debian's x86 e1000 ROM)
+// gives them nothing, and they end in their shell.
+TEST(BootProof, X86OnlyRomGivesRiscvAndLoongArchFirmwareNothing) {
+  BootCheckRequest request =
+      controlRequest(kDebianE1000Rom, {Firmware::RiscvEdk2, Firmware::LoongArchEdk2});
+  auto results = checkBoot(tools(), request);
+  ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
+  ASSERT_EQ(results->size(), 2u);
+  for (const FirmwareBootResult &result : *results) {
+    fmt::print("[ boot     ] {} with an x86-only ROM: {} after {:.1f} s\n",
+               firmwareName(result.firmware).str(), outcomeName(result.outcome).str(),
+               result.seconds);
+    EXPECT_FALSE(result.passed()) << describe(result);
+    EXPECT_EQ(result.outcome, BootOutcome::FirmwareGaveUp) << describe(result);
+    EXPECT_FALSE(result.expectedLines.front().seen) << describe(result);
   }
 }
 

@@ -46,7 +46,19 @@ TEST(ImageKinds, Riscv64IsACrossBuiltEfiImage) {
   EXPECT_EQ(riscv->target("8086100e"), "bin-riscv64-efi/8086100e.efidrv");
   EXPECT_EQ(riscv->archive(), "bin-riscv64-efi/blib.a");
   EXPECT_EQ(riscv->elf2efi, "util/elf2efi64");
-  EXPECT_EQ(crossArchitectures(), (std::vector<std::string>{"arm64", "riscv64"}));
+  EXPECT_EQ(crossArchitectures(), (std::vector<std::string>{"arm64", "riscv64", "loong64"}));
+}
+
+// iPXE's bin-loong64-efi: cross-compiled (Debian 12 has no compiler for it;
+// the Debian 13 root's serves), converted by the 64-bit elf2efi.
+TEST(ImageKinds, Loong64IsACrossBuiltEfiImage) {
+  auto loong = parseImageKind("efi:loong64");
+  ASSERT_TRUE(bool(loong)) << llvm::toString(loong.takeError());
+  EXPECT_TRUE(loong->efi);
+  EXPECT_TRUE(loong->needsCross);
+  EXPECT_EQ(loong->crossExample, "loongarch64-linux-gnu-");
+  EXPECT_EQ(loong->target("8086100e"), "bin-loong64-efi/8086100e.efidrv");
+  EXPECT_EQ(loong->elf2efi, "util/elf2efi64");
 }
 
 TEST(ImageKinds, DefaultIsQemusThree) {

@@ -236,7 +236,7 @@ verify::BootCheckRequest seaBiosRequest(const std::string &scratch) {
   verify::BootCheckRequest request;
   request.romPath = testing::kDebianRomDir + std::string("/efi-e1000.rom");
   request.firmwares = {verify::Firmware::SeaBios};
-  request.bootProgramCache = fakeBootProgramCache(scratch);
+  request.bootPrograms.cacheDirectory = fakeBootProgramCache(scratch);
   return request;
 }
 

@@ -166,7 +166,7 @@ std::vector<std::string> buildQemuCommand(const LocatedFirmware &firmware,
       firmware.qemu,
       "-accel", firmware.accelerator,
       // No default devices: without disks the NIC is the only boot option.
-      "-nodefaults", "-display", "none", "-m", "256", "-smp", "1",
+      "-nodefaults", "-display", "none", "-smp", "1",
       // A triple fault ends the run instead of rebooting into the same fault.
       "-no-reboot",
       "-chardev", "file,id=console,path=" + qemuOptionValue(files.serialLog),
@@ -176,38 +176,36 @@ std::vector<std::string> buildQemuCommand(const LocatedFirmware &firmware,
       // AAVMF dispatches its option ROM like any PCI firmware.
       "-device", setup.nicModel + ",netdev=n0,bootindex=0,romfile=" + romfile,
   };
-  auto flash = [&](std::vector<std::string> machine) {
-    machine.insert(machine.end(), {
-        "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + qemuOptionValue(firmware.code),
-        "-drive", "if=pflash,format=raw,unit=1,file=" + qemuOptionValue(files.uefiVars)});
-    return machine;
-  };
-  std::vector<std::string> machine;
-  switch (setup.firmware) {
-  case Firmware::SeaBios:
-    machine = {
-        "-machine", "pc",
+  const FirmwareSpec &spec = firmwareSpec(setup.firmware);
+  command.insert(command.end(), spec.machine.begin(), spec.machine.end());
+  command.insert(command.end(), {"-m", spec.memory});
+  switch (spec.flash) {
+  case FlashStyle::Bios:
+    command.insert(command.end(), {
         "-bios", firmware.code,
         // SeaBIOS's sercon mirrors the int 10h text console, which is where
         // iPXE's legacy image prints, onto COM1. QEMU warns that the name
         // lacks "opt/", but SeaBIOS looks for exactly this name.
-        "-fw_cfg", "name=etc/sercon-port,file=" + qemuOptionValue(files.serconPort),
-    };
+        "-fw_cfg", "name=etc/sercon-port,file=" + qemuOptionValue(files.serconPort)});
     break;
-  case Firmware::Ovmf:
-    machine = flash({"-machine", "q35"});
+  case FlashStyle::PflashDrives:
+    command.insert(command.end(), {
+        "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + qemuOptionValue(firmware.code),
+        "-drive", "if=pflash,format=raw,unit=1,file=" + qemuOptionValue(files.uefiVars)});
     break;
-  case Firmware::Ovmf32:
-    // Debian's 32-bit OVMF is the SMM build: it needs SMM on and its flash
-    // writable only from SMM.
-    machine = flash({"-machine", "q35,smm=on", "-global",
-                     "driver=cfi.pflash01,property=secure,value=on"});
-    break;
-  case Firmware::Aavmf:
-    machine = flash({"-machine", "virt", "-cpu", "max"});
+  case FlashStyle::PflashMachineProps:
+    // The machine's own -machine argument comes first in spec.machine; its
+    // flash properties are added to it.
+    command.insert(command.end(), {
+        "-machine", "pflash0=romfit-code,pflash1=romfit-vars",
+        "-blockdev", "node-name=romfit-code,driver=file,read-only=on,filename=" +
+                         qemuOptionValue(firmware.code),
+        "-blockdev", "node-name=romfit-vars,driver=file,filename=" +
+                         qemuOptionValue(files.uefiVars)});
     break;
   }
-  command.insert(command.end(), machine.begin(), machine.end());
+  if (spec.source == ToolSource::Debian13Root)
+    return support::ToolRoot{firmware.toolRoot}.wrap(command);
   return command;
 }
 
@@ -232,7 +230,7 @@ static llvm::Error prepareWorkFiles(const LocatedFirmware &firmware, const BootW
         return error;
     }
   }
-  if (firmware.firmware == Firmware::SeaBios)
+  if (!isUefi(firmware.firmware))
     return writeFileAtomically(files.serconPort, llvm::ArrayRef<uint8_t>(kSerconPortBlob));
   if (std::error_code ec = llvm::sys::fs::copy_file(firmware.varsTemplate, files.uefiVars))
     return makeError("cannot copy UEFI variables '{}' to '{}': {}", firmware.varsTemplate,
@@ -285,7 +283,7 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const LocatedFirmware &firmwa
   QemuBootSetup runSetup = setup;
   if (request.servesBootPrograms()) {
     BootProgram program = bootProgramFor(setup.firmware);
-    auto located = locateBootProgram(program, request.bootProgramCache);
+    auto located = locateBootProgram(setup.firmware, request.bootPrograms);
     if (!located)
       return located.takeError();
     bootProgramPath = *located;
@@ -298,6 +296,14 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const LocatedFirmware &firmwa
   }
   if (llvm::Error error = prepareWorkFiles(firmware, files, bootProgramPath))
     return error;
+  if (runSetup.romPath && firmwareSpec(setup.firmware).source == ToolSource::Debian13Root) {
+    // Inside the Debian 13 root only the host's non-system directories keep
+    // their paths: a ROM under /usr (Debian's own) is copied beside the run.
+    std::string copy = files.directory + "/option.rom";
+    if (std::error_code ec = llvm::sys::fs::copy_file(*runSetup.romPath, copy))
+      return makeError("cannot copy ROM '{}' to '{}': {}", *runSetup.romPath, copy, ec.message());
+    runSetup.romPath = copy;
+  }
   result.qemuCommand = buildQemuCommand(firmware, runSetup, files);
   for (const ExpectedStep &step : expectations.steps)
     result.expectedLines.push_back({step.label(), false});
@@ -394,7 +400,7 @@ llvm::Expected<BootCheckRequest> validateBootRequest(const BootCheckRequest &req
   }
   if (request.servesBootPrograms())
     for (Firmware firmware : request.firmwares)
-      if (auto located = locateBootProgram(bootProgramFor(firmware), request.bootProgramCache);
+      if (auto located = locateBootProgram(firmware, request.bootPrograms);
           !located)
         return located.takeError();
   return validated;
@@ -499,16 +505,19 @@ static bool kvmDeviceOpens() {
 
 // KVM runs only guests of the host's own architecture: x86 here.
 static void chooseAccelerator(const BootToolOptions &options, LocatedFirmware &located) {
+  bool hostArchitecture = firmwareSpec(located.firmware).hostArchitecture;
   if (options.accelerator == Accelerator::Tcg ||
-      (options.accelerator == Accelerator::Kvm && located.firmware != Firmware::Aavmf)) {
+      (options.accelerator == Accelerator::Kvm && hostArchitecture)) {
     located.accelerator = options.accelerator == Accelerator::Tcg ? "tcg" : "kvm";
     located.acceleratorReason = "requested";
     located.acceleratorRequested = true;
     return;
   }
   located.accelerator = "tcg";
-  if (located.firmware == Firmware::Aavmf) {
-    located.acceleratorReason = "an arm64 guest on this host runs only under TCG";
+  if (!hostArchitecture) {
+    located.acceleratorReason =
+        fmt::format("an {} guest on this host runs only under TCG",
+                    firmwareSpec(located.firmware).imageKind);
     return;
   }
   // One probe per process: every x86 firmware shares its answer.
@@ -534,7 +543,23 @@ llvm::Expected<LocatedFirmware> locateFirmware(const BootToolOptions &options, F
   FirmwareFiles files = options.filesFor(firmware);
   LocatedFirmware located;
   located.firmware = firmware;
-  if (llvm::sys::path::is_absolute(files.qemuProgram)) {
+  // A Debian 13 firmware's files are named as the root sees them; romfit
+  // checks and copies them at their host paths.
+  std::string hostPrefix;
+  if (firmwareSpec(firmware).source == ToolSource::Debian13Root) {
+    support::ToolRoot root{options.toolRoot};
+    if (llvm::Error notReady = root.checkReady())
+      return makeError("{} runs from the Debian 13 root: {}", firmwareName(firmware).str(),
+                       llvm::toString(std::move(notReady)));
+    located.toolRoot = root.path;
+    hostPrefix = root.path;
+    if (!llvm::sys::fs::can_execute(hostPrefix + files.qemuProgram))
+      return makeError("QEMU '{}' for {} is missing from the Debian 13 root '{}' (Debian 13 "
+                       "package {}; {} installs it)",
+                       files.qemuProgram, firmwareName(firmware).str(), root.path,
+                       files.qemuPackage, support::kToolRootSetupCommand);
+    located.qemu = files.qemuProgram;
+  } else if (llvm::sys::path::is_absolute(files.qemuProgram)) {
     if (!llvm::sys::fs::can_execute(files.qemuProgram))
       return makeError("QEMU '{}' for {} is missing or not executable (Debian package {})",
                        files.qemuProgram, firmwareName(firmware).str(), files.qemuPackage);
@@ -547,9 +572,9 @@ llvm::Expected<LocatedFirmware> locateFirmware(const BootToolOptions &options, F
     located.qemu = *found;
   }
   auto requireFile = [&](const std::string &path, llvm::StringRef what) -> llvm::Error {
-    if (!llvm::sys::fs::is_regular_file(path))
+    if (!llvm::sys::fs::is_regular_file(hostPrefix + path))
       return makeError("{} {} '{}' is missing (Debian package {})", firmwareName(firmware).str(),
-                       what.str(), path, files.firmwarePackage);
+                       what.str(), hostPrefix + path, files.firmwarePackage);
     return llvm::Error::success();
   };
   if (llvm::Error error = requireFile(files.code, isUefi(firmware) ? "code image" : "image"))
@@ -558,7 +583,7 @@ llvm::Expected<LocatedFirmware> locateFirmware(const BootToolOptions &options, F
   if (isUefi(firmware)) {
     if (llvm::Error error = requireFile(files.varsTemplate, "variable store"))
       return error;
-    located.varsTemplate = files.varsTemplate;
+    located.varsTemplate = hostPrefix + files.varsTemplate;
   }
   chooseAccelerator(options, located);
   return located;

@@ -14,6 +14,7 @@
 #include <llvm/Support/Error.h>
 
 #include "support/process_runner.h"
+#include "support/tool_root.h"
 #include "verify/boot_program.h"
 #include "verify/firmware.h"
 
@@ -26,6 +27,8 @@ llvm::Expected<Accelerator> parseAccelerator(llvm::StringRef text);  // "auto", 
 // overridden for a firmware.
 struct BootToolOptions {
   std::vector<std::pair<Firmware, FirmwareFiles>> overrides;
+  // Where the Debian 13 firmwares' QEMU and files are (support::ToolRoot).
+  std::string toolRoot = support::ToolRoot::fromEnvironment().path;
   Accelerator accelerator = Accelerator::Auto;
   FirmwareFiles filesFor(Firmware firmware) const;
 };
@@ -34,12 +37,13 @@ struct BootToolOptions {
 // build) pays for the lookups and the KVM probe only once.
 struct LocatedFirmware {
   Firmware firmware = Firmware::SeaBios;
-  std::string qemu;  // absolute path
-  std::string code;
-  std::string varsTemplate;
+  std::string qemu;  // absolute path (inside the Debian 13 root for its firmwares)
+  std::string code;  // as QEMU opens it (inside the root likewise)
+  std::string varsTemplate;  // on the host: romfit copies it
   std::string accelerator;        // "kvm" or "tcg", as QEMU's -accel spells it
   std::string acceleratorReason;  // why that one, for the report
   bool acceleratorRequested = false;  // --accel kvm|tcg: never switched behind the user's back
+  std::string toolRoot;  // the Debian 13 root its QEMU runs in (ToolSource::Debian13Root)
 };
 
 struct BootTools {
@@ -118,7 +122,8 @@ struct BootCheckRequest {
   std::string nicModel = "e1000";
   std::vector<Firmware> firmwares{Firmware::SeaBios, Firmware::Ovmf};
   Depth depth = Depth::Full;
-  std::string bootProgramCache = defaultBootProgramCache();
+  BootProgramSources bootPrograms{defaultBootProgramCache(),
+                                  support::ToolRoot::fromEnvironment().path, {}};
   std::chrono::milliseconds timeout{std::chrono::seconds(120)};  // per firmware
   // When set, the lines (in order) every firmware must show instead of the
   // depth's, for ROMs that are not iPXE, such as the test fixture's driver.

@@ -8,6 +8,7 @@
 #include <llvm/Support/Path.h>
 
 #include "support/error.h"
+#include "support/tool_root.h"
 
 namespace romfit::verify {
 
@@ -21,21 +22,7 @@ llvm::Expected<Depth> parseDepth(llvm::StringRef text) {
 
 llvm::StringRef depthName(Depth depth) { return depth == Depth::Full ? "full" : "dhcp"; }
 
-BootProgram bootProgramFor(Firmware firmware) {
-  switch (firmware) {
-  case Firmware::SeaBios:
-    return {"undionly.kpxe", "ipxe", "all", "usr/lib/ipxe/undionly.kpxe", false};
-  case Firmware::Ovmf:
-    return {"snponly.efi", "ipxe", "all", "usr/lib/ipxe/snponly.efi", false};
-  case Firmware::Ovmf32:
-    return {"grubnetia32.efi", "grub-efi-ia32-bin", "amd64",
-            "usr/lib/grub/i386-efi/monolithic/grubnetia32.efi", true};
-  case Firmware::Aavmf:
-    return {"grubnetaa64.efi", "grub-efi-arm64-bin", "arm64",
-            "usr/lib/grub/arm64-efi/monolithic/grubnetaa64.efi", true};
-  }
-  return {};
-}
+BootProgram bootProgramFor(Firmware firmware) { return firmwareSpec(firmware).bootProgram; }
 
 std::string defaultBootProgramCache() {
   if (const char *explicitDir = std::getenv("ROMFIT_BOOT_PROGRAMS"); explicitDir && *explicitDir)
@@ -46,20 +33,58 @@ std::string defaultBootProgramCache() {
   return std::string(home && *home ? home : "/root") + "/.cache/romfit/boot-programs";
 }
 
-llvm::Expected<std::string> locateBootProgram(const BootProgram &program,
-                                              llvm::StringRef cacheDirectory) {
-  llvm::SmallString<256> path(cacheDirectory);
-  llvm::sys::path::append(path, program.package, program.pathInPackage);
-  llvm::sys::fs::make_absolute(path);
-  if (!llvm::sys::fs::is_regular_file(path))
-    return makeError("boot program '{}' is missing: expected at '{}' (Debian package {}; "
-                     "scripts/fetch-boot-programs fetches it into {}, or --depth dhcp "
-                     "checks without it)",
-                     program.fileName, path.str().str(),
-                     program.architecture == "arm64" ? program.package + ":arm64"
-                                                     : program.package,
-                     cacheDirectory.str());
-  return std::string(path);
+static std::string debianPackageSpec(const BootProgram &program) {
+  return program.architecture == "all" || program.architecture == "amd64"
+             ? program.package
+             : program.package + ":" + program.architecture;
+}
+
+llvm::Expected<std::string> locateBootProgram(Firmware firmware,
+                                              const BootProgramSources &sources) {
+  const FirmwareSpec &spec = firmwareSpec(firmware);
+  const BootProgram &program = spec.bootProgram;
+  llvm::SmallString<256> path;
+  switch (program.source) {
+  case ToolSource::Host:
+    path = sources.cacheDirectory;
+    llvm::sys::path::append(path, program.package, program.pathInPackage);
+    llvm::sys::fs::make_absolute(path);
+    if (!llvm::sys::fs::is_regular_file(path))
+      return makeError("boot program '{}' is missing: expected at '{}' (Debian package {}; "
+                       "scripts/fetch-boot-programs fetches it into {}, or --depth dhcp "
+                       "checks without it)",
+                       program.fileName, path.str().str(), debianPackageSpec(program),
+                       sources.cacheDirectory);
+    return std::string(path);
+  case ToolSource::Debian13Root: {
+    support::ToolRoot root{sources.toolRoot};
+    if (llvm::Error notReady = root.checkReady())
+      return makeError("boot program '{}' for {} comes from the Debian 13 root: {}",
+                       program.fileName, spec.name, llvm::toString(std::move(notReady)));
+    path = root.hostPath(program.pathInRoot);
+    if (!llvm::sys::fs::is_regular_file(path))
+      return makeError("boot program '{}' is missing: expected at '{}' in the Debian 13 root "
+                       "(made from Debian package {} by {})",
+                       program.fileName, path.str().str(), debianPackageSpec(program),
+                       support::kToolRootSetupCommand);
+    return std::string(path);
+  }
+  case ToolSource::GivenByUser:
+    for (const auto &[kind, file] : sources.given)
+      if (kind == spec.imageKind) {
+        path = file;
+        llvm::sys::fs::make_absolute(path);
+        if (!llvm::sys::fs::is_regular_file(path))
+          return makeError("boot program '{}' given for {} is not a readable file",
+                           path.str().str(), kind);
+        return std::string(path);
+      }
+    return makeError("no boot program for {}: Debian has none for it; give iPXE's {} for it "
+                     "with --boot-program {}=FILE (romfit build makes it from the tree), or "
+                     "--depth dhcp checks without it",
+                     spec.imageKind, program.fileName, spec.imageKind);
+  }
+  llvm_unreachable("every ToolSource is handled");
 }
 
 const char kGrubMarker[] = "romfit-proof: GRUB ran grub.cfg fetched over TFTP";
@@ -85,7 +110,7 @@ ConsoleExpectations consoleExpectations(Firmware firmware, Depth depth) {
   const std::vector<std::string> uefiGaveUp{"UEFI Interactive Shell",
                                             "No bootable option or device was found"};
   if (depth == Depth::Dhcp) {
-    if (firmware == Firmware::SeaBios)
+    if (!isUefi(firmware))
       // The banner proves iPXE's legacy image initialised and got the console;
       // the address proves its driver moved DHCP packets through the NIC.
       return {{{{"Open Source Network Boot Firmware"}}, {{"net0: 10.0.2.15"}}},
@@ -98,23 +123,49 @@ ConsoleExpectations consoleExpectations(Firmware firmware, Depth depth) {
             uefiGaveUp};
   }
 
-  BootProgram program = bootProgramFor(firmware);
+  const FirmwareSpec &spec = firmwareSpec(firmware);
+  const BootProgram &program = spec.bootProgram;
+  std::vector<ExpectedStep> steps;
+  for (const std::string &line : spec.entryLines)
+    steps.push_back({{line}});
   // The download is done either by the ROM's own iPXE (the legacy image, or
   // an EFI driver that keeps iPXE's boot stack) or by the firmware's PXE
-  // client through the driver's SNP.
+  // client through the driver's SNP, where the firmware has one.
   ExpectedStep downloaded{{program.fileName + "... ok"}};
-  if (isUefi(firmware))
+  if (spec.uefi && spec.ownNetworkStack)
     downloaded.anyOf.push_back("NBP file downloaded successfully");
-  switch (firmware) {
-  case Firmware::SeaBios:
-    return {{downloaded, {{"using undionly on"}}, {{"net0: 10.0.2.15"}}}, {"No bootable device."}};
-  case Firmware::Ovmf:
-    return {{downloaded, {{"using SNP on SNP-"}}, {{"net0: 10.0.2.15"}}}, uefiGaveUp};
-  case Firmware::Ovmf32:
-  case Firmware::Aavmf:
-    return {{downloaded, {{kGrubMarker}}}, uefiGaveUp};
+  steps.push_back(downloaded);
+  if (program.readsGrubConfig)
+    steps.push_back({{kGrubMarker}});
+  for (const std::string &line : program.provingLines)
+    steps.push_back({{line}});
+  return {steps, spec.uefi ? uefiGaveUp : std::vector<std::string>{"No bootable device."}};
+}
+
+// Where `pattern` first occurs at or after `from`: its '*'s stand for any
+// text within one line. {npos, npos} when it does not occur.
+static std::pair<size_t, size_t> findPattern(llvm::StringRef console, llvm::StringRef pattern,
+                                             size_t from) {
+  auto [first, rest] = pattern.split('*');
+  for (size_t start = console.find(first, from); start != llvm::StringRef::npos;
+       start = console.find(first, start + 1)) {
+    size_t end = start + first.size();
+    size_t lineEnd = console.find('\n', start);
+    llvm::StringRef remaining = rest;
+    bool matched = true;
+    while (matched && pattern.contains('*') && !remaining.empty()) {
+      auto [part, after] = remaining.split('*');
+      size_t found = console.find(part, end);
+      matched = found != llvm::StringRef::npos && found + part.size() <= lineEnd;
+      end = found + part.size();
+      remaining = after;
+    }
+    if (matched)
+      return {start, end};
+    if (!pattern.contains('*'))
+      break;
   }
-  return {};
+  return {llvm::StringRef::npos, llvm::StringRef::npos};
 }
 
 size_t stepsSeenInOrder(llvm::StringRef console, const std::vector<ExpectedStep> &steps) {
@@ -122,10 +173,10 @@ size_t stepsSeenInOrder(llvm::StringRef console, const std::vector<ExpectedStep>
   for (const ExpectedStep &step : steps) {
     size_t earliestEnd = llvm::StringRef::npos, earliestStart = llvm::StringRef::npos;
     for (const std::string &alternative : step.anyOf) {
-      size_t found = console.find(alternative, position);
-      if (found < earliestStart) {
-        earliestStart = found;
-        earliestEnd = found + alternative.size();
+      auto [start, end] = findPattern(console, alternative, position);
+      if (start < earliestStart) {
+        earliestStart = start;
+        earliestEnd = end;
       }
     }
     if (earliestStart == llvm::StringRef::npos)

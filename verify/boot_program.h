@@ -21,13 +21,7 @@ enum class Depth { Dhcp, Full };
 llvm::Expected<Depth> parseDepth(llvm::StringRef text);  // "dhcp", "full"
 llvm::StringRef depthName(Depth depth);
 
-struct BootProgram {
-  std::string fileName;       // as DHCP names it and TFTP serves it
-  std::string package;        // Debian's
-  std::string architecture;   // dpkg's, for `apt-get download PACKAGE:ARCH`
-  std::string pathInPackage;  // below the root `dpkg-deb -x` unpacks into
-  bool readsGrubConfig = false;
-};
+// The firmware's, from firmwareTable().
 BootProgram bootProgramFor(Firmware firmware);
 
 // Where scripts/fetch-boot-programs unpacks each package, as
@@ -35,10 +29,18 @@ BootProgram bootProgramFor(Firmware firmware);
 // boot-programs, else $HOME/.cache/romfit/boot-programs.
 std::string defaultBootProgramCache();
 
-// The program's absolute path in the cache. The error names the program,
-// the Debian package it comes from and how to fetch it.
-llvm::Expected<std::string> locateBootProgram(const BootProgram &program,
-                                              llvm::StringRef cacheDirectory);
+// Where a boot program is found: the cache fetch-boot-programs fills, the
+// Debian 13 root, and the programs the caller was given by name
+// (--boot-program KIND=FILE).
+struct BootProgramSources {
+  std::string cacheDirectory = defaultBootProgramCache();
+  std::string toolRoot;  // support::ToolRoot's path
+  std::vector<std::pair<std::string, std::string>> given;  // image kind, file
+};
+
+// The program's absolute path on the host. The error names the program,
+// the Debian package it comes from and how to get it.
+llvm::Expected<std::string> locateBootProgram(Firmware firmware, const BootProgramSources &sources);
 
 // The grub.cfg romfit serves next to GRUB: it prints kGrubMarker, a line
 // that appears nowhere in the file itself, so the marker on the console
@@ -50,7 +52,9 @@ std::string grubConfig();
 // the end of the one before, because iPXE-based boot programs print the same
 // banner and address lines as the ROM's own iPXE did before them.
 struct ExpectedStep {
-  std::vector<std::string> anyOf;  // the step is seen when one of these is
+  // The step is seen when one of these is; a '*' in one stands for any text
+  // within the same line.
+  std::vector<std::string> anyOf;
   std::string label() const;       // "A" or "A" | "B"
 };
 

@@ -71,7 +71,7 @@ bool RomVerification::passed() const {
 
 std::vector<Firmware> firmwaresNeeded(const std::vector<ImagePlan> &plan) {
   std::vector<Firmware> needed;
-  for (Firmware firmware : kAllFirmwares)
+  for (Firmware firmware : allFirmwares())
     if (llvm::any_of(plan, [&](const ImagePlan &image) { return image.firmware == firmware; }))
       needed.push_back(firmware);
   return needed;
@@ -88,7 +88,7 @@ BootTools locateAvailableTools(const BootToolOptions &options, llvm::ArrayRef<Fi
       continue;
     }
     if (request.servesBootPrograms())
-      if (auto program = locateBootProgram(bootProgramFor(firmware), request.bootProgramCache);
+      if (auto program = locateBootProgram(firmware, request.bootPrograms);
           !program) {
         missing.push_back({firmware, llvm::toString(program.takeError())});
         continue;

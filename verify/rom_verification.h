@@ -47,7 +47,7 @@ struct RomVerification {
   bool anyFailed() const;
 };
 
-// The firmwares a plan needs, each once, in the order of kAllFirmwares.
+// The firmwares a plan needs, each once, in the order of firmwareTable().
 std::vector<Firmware> firmwaresNeeded(const std::vector<ImagePlan> &plan);
 
 // Boots what `tools` can boot. An image whose firmware is missing from
