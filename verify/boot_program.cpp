@@ -126,8 +126,8 @@ ConsoleExpectations consoleExpectations(Firmware firmware, Depth depth) {
   const FirmwareSpec &spec = firmwareSpec(firmware);
   const BootProgram &program = spec.bootProgram;
   std::vector<ExpectedStep> steps;
-  for (const std::string &line : spec.entryLines)
-    steps.push_back({{line}});
+  if (!spec.romEntrySeen.empty())
+    steps.push_back({spec.romEntrySeen});
   // The download is done either by the ROM's own iPXE (the legacy image, or
   // an EFI driver that keeps iPXE's boot stack) or by the firmware's PXE
   // client through the driver's SNP, where the firmware has one.

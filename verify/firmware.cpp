@@ -18,10 +18,14 @@ static BootProgram grubFromCache(std::string fileName, std::string package,
 }
 
 // EDK2's boot manager names the boot option iPXE's LoadFile handle gives it
-// after the handle's device path, as it names its own PXE client's; it
-// starts the shell as "BdsDxe: starting Boot0001 "EFI Internal Shell"".
+// after the handle's device path, as it names its own PXE client's (the
+// shell is "BdsDxe: starting Boot0001 "EFI Internal Shell""). RISC-V's
+// release build prints no BdsDxe lines: there iPXE's banner is the sign,
+// which only ipxe() prints, and only LoadFile calls that in a driver (no
+// other iPXE runs before the boot program on a firmware without a PXE
+// client of its own).
 static const std::vector<std::string> kEdk2StartsTheRomsEntry{
-    "BdsDxe: starting Boot*\"UEFI PXEv4 (MAC:"};
+    "BdsDxe: starting Boot*\"UEFI PXEv4 (MAC:", "-- Open Source Network Boot Firmware --"};
 
 static std::vector<FirmwareSpec> makeFirmwareTable() {
   std::vector<FirmwareSpec> table;
@@ -86,7 +90,7 @@ static std::vector<FirmwareSpec> makeFirmwareTable() {
   riscv.ownNetworkStack = false;
   riscv.bootProgram = {"grubnetriscv64.efi", "grub-efi-riscv64-bin", "riscv64", "", true,
                        ToolSource::Debian13Root, "/usr/local/share/romfit/grubnetriscv64.efi", {}};
-  riscv.entryLines = kEdk2StartsTheRomsEntry;
+  riscv.romEntrySeen = kEdk2StartsTheRomsEntry;
   table.push_back(riscv);
 
   // Debian 13's LoongArch EDK2: the same missing network stack as RISC-V's.
@@ -105,7 +109,7 @@ static std::vector<FirmwareSpec> makeFirmwareTable() {
   loongarch.ownNetworkStack = false;
   loongarch.bootProgram = {"snponly.efi", "", "loong64", "", false, ToolSource::GivenByUser, "",
                            {"using SNP on SNP-", "net0: 10.0.2.15"}};
-  loongarch.entryLines = kEdk2StartsTheRomsEntry;
+  loongarch.romEntrySeen = kEdk2StartsTheRomsEntry;
   loongarch.fullDepthLimits =
       "the boot program is iPXE's own snponly.efi from the tree, not a program of Debian's (its "
       "main archive has none for loong64)";

@@ -81,10 +81,10 @@ struct FirmwareSpec {
   // (LoadFile into autoboot) can. docs/measurements.md has the evidence.
   bool ownNetworkStack = true;
   BootProgram bootProgram;
-  // Lines that show the firmware booted the entry the ROM's own driver
-  // provides, matched first: with no network stack of its own, the boot
-  // option can only be the ROM's.
-  std::vector<std::string> entryLines;
+  // What shows the firmware booted the entry the ROM's own driver provides
+  // (any one of these), matched first: with no network stack of its own,
+  // the boot option can only be the ROM's.
+  std::vector<std::string> romEntrySeen;
   // What a full-depth pass does not exercise, said in its verdict (empty:
   // the boot program proves the driver's SNP).
   std::string fullDepthLimits;
