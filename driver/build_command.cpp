@@ -189,6 +189,11 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
       options.imageNames = {"legacy", "efi:x86_64"};
   }
   options.cross = arguments.getAll("--cross");
+  // A firmware without a network stack of its own can boot only a driver
+  // that keeps iPXE's own boot path (verify/firmware's table says which).
+  for (const verify::FirmwareSpec &firmware : verify::firmwareTable())
+    if (!firmware.ownNetworkStack)
+      options.ownBootPathImages.push_back(firmware.imageKind);
   if (auto jobs = arguments.get("-j")) {
     if (llvm::StringRef(*jobs).getAsInteger(10, options.jobs) || options.jobs == 0)
       return makeError("-j wants a positive number, got '{}'", *jobs);

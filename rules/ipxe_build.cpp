@@ -12,6 +12,7 @@
 
 #include "support/error.h"
 #include "support/tool_root.h"
+#include "rules/config_overlay.h"
 #include "rules/make_runner.h"
 #include "rules/ninja_writer.h"
 
@@ -296,7 +297,7 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
     return cross.takeError();
   for (const std::string &argument : options.cross)
     if (llvm::Error missing = checkCrossCompiler(prefixOf(argument), argument))
-      return std::move(missing);
+      return missing;
   for (auto &[arch, prefix] : *cross)
     prefix = crossPrefixForMake(prefix);
 
@@ -320,7 +321,14 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
       return makeError("{}: no such rule set", path);
 
   // 1. iPXE's own make builds what the graph starts from, and its dry runs
-  // say how each EFI image is linked.
+  // say how each EFI image is linked; the drivers of firmwares without a
+  // network stack keep iPXE's own boot path under any CONFIG.
+  std::vector<ImageKind> ownBootPath;
+  for (const ImageKind &kind : kinds)
+    if (llvm::is_contained(options.ownBootPathImages, kind.name))
+      ownBootPath.push_back(kind);
+  if (llvm::Error error = writeOwnBootPathOverlay(graph.sourceDir, options.config, ownBootPath))
+    return error;
   auto dryRunOutputs = learnLinks(graph.sourceDir, options, kinds, *cross);
   if (!dryRunOutputs)
     return dryRunOutputs.takeError();

@@ -25,6 +25,9 @@ struct BuildOptions {
   // --cross as given: ARCH=PREFIX, one per architecture, or a bare PREFIX
   // (the form from before there were several; see crossPrefixes).
   std::vector<std::string> cross;
+  // Image kinds ("efi:riscv64") whose firmware has no network stack of its
+  // own: their drivers keep iPXE's own boot path (config_overlay).
+  std::vector<std::string> ownBootPathImages;
   unsigned jobs = 0;                   // 0: make's and ninja's default
   std::string outDir;
   std::string romfit;                  // this executable

@@ -21,17 +21,18 @@ struct EfiArchitecture {
   const char *arch;
   const char *elf2efi;
   const char *crossExample;  // empty: the host's compiler builds it (x86 hosts)
+  const char *compilerMacro;  // what gcc defines for it, for config overlays
 };
 // iPXE's bin-ARCH-efi directories; the 64-bit converter reads the machine
 // (X64, AArch64, RISC-V64, LoongArch64) from the ELF header.
 constexpr EfiArchitecture kEfiArchitectures[] = {
-    {"x86_64", "util/elf2efi64", ""},
-    {"i386", "util/elf2efi32", ""},
-    {"arm64", "util/elf2efi64", "aarch64-linux-gnu-"},
-    {"riscv64", "util/elf2efi64", "riscv64-linux-gnu-"},
+    {"x86_64", "util/elf2efi64", "", "__x86_64__"},
+    {"i386", "util/elf2efi32", "", "__i386__"},
+    {"arm64", "util/elf2efi64", "aarch64-linux-gnu-", "__aarch64__"},
+    {"riscv64", "util/elf2efi64", "riscv64-linux-gnu-", "__riscv"},
     // Debian 12 has no compiler for it: the Debian 13 root's serves
     // (scripts/setup-debian13).
-    {"loong64", "util/elf2efi64", "loongarch64-linux-gnu-"},
+    {"loong64", "util/elf2efi64", "loongarch64-linux-gnu-", "__loongarch__"},
 };
 } // namespace
 
@@ -52,11 +53,12 @@ std::vector<std::string> crossArchitectures() {
 
 llvm::Expected<ImageKind> parseImageKind(llvm::StringRef name) {
   if (name == "legacy")
-    return ImageKind{"legacy", false, "bin", "rom", "", false, "", ""};
+    return ImageKind{"legacy", false, "bin", "rom", "", false, "", "", ""};
   for (const EfiArchitecture &efi : kEfiArchitectures)
     if (name == std::string("efi:") + efi.arch)
       return ImageKind{name.str(), true, std::string("bin-") + efi.arch + "-efi", "efidrv",
-                       efi.elf2efi, *efi.crossExample != 0, efi.arch, efi.crossExample};
+                       efi.elf2efi, *efi.crossExample != 0, efi.arch, efi.crossExample,
+                       efi.compilerMacro};
   return makeError("unknown image '{}' ({})", name.str(), llvm::join(imageKindNames(), ", "));
 }
 

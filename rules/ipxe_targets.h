@@ -18,6 +18,7 @@ struct ImageKind {
   bool needsCross = false;  // its code is not the host's: make needs CROSS for it
   std::string arch;      // EFI images: iPXE's ARCH, as --cross ARCH=PREFIX names it
   std::string crossExample;  // a usual CROSS for it, for messages: "aarch64-linux-gnu-"
+  std::string compilerMacro;  // EFI images: what gcc defines for its code: "__riscv"
 
   // e.g. bin-x86_64-efi/8086100e.efidrv
   std::string target(llvm::StringRef romId) const;
