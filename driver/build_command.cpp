@@ -46,12 +46,37 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
   return kExitOk;
 }
 
+// Where Debian has no boot program for an image's firmware (loong64), the
+// tree's own iPXE serves: its snponly.efi, made beside the driver, unless
+// --boot-program named one.
+llvm::Error makeTreeBootPrograms(const rules::BuildOptions &options,
+                                 verify::BootCheckRequest &request) {
+  if (!request.servesBootPrograms())
+    return llvm::Error::success();
+  for (const verify::FirmwareSpec &firmware : verify::firmwareTable()) {
+    bool given = llvm::any_of(request.bootPrograms.given,
+                              [&](const auto &entry) { return entry.first == firmware.imageKind; });
+    if (firmware.bootProgram.source != verify::ToolSource::GivenByUser || given ||
+        !llvm::is_contained(options.imageNames, firmware.imageKind))
+      continue;
+    auto kind = rules::parseImageKind(firmware.imageKind);
+    if (!kind)
+      return kind.takeError();
+    auto program = rules::makeTreeFile(options, *kind, firmware.bootProgram.fileName);
+    if (!program)
+      return program.takeError();
+    request.bootPrograms.given.emplace_back(firmware.imageKind, *program);
+  }
+  return llvm::Error::success();
+}
+
 // Boots every pruned ROM on the firmware of each of its images. A ROM that
 // fails is moved aside to ID.failed.rom: a ROM that fits but does not boot
 // must not stay where a packaging script picks ROMs up. Firmware or boot
 // programs that are not installed leave their images "not verified", unless
 // --verify asked for the proof outright.
 llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
+                                    const rules::BuildOptions &options,
                                     const rules::BuildGraphInputs &graph,
                                     std::map<std::string, std::string> &verdicts) {
   bool required = arguments.has("--verify");
@@ -59,6 +84,8 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
   if (!proof)
     return proof.takeError();
   verify::BootCheckRequest &request = *proof;
+  if (llvm::Error error = makeTreeBootPrograms(options, request))
+    return error;
 
   std::vector<verify::Firmware> all = verify::allFirmwares();
   std::vector<verify::MissingFirmware> missing;
@@ -227,7 +254,7 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   if (arguments.has("--no-verify")) {
     fmt::print("not verified (--no-verify): no ROM was booted\n");
   } else {
-    auto verified = verifyBuiltRoms(arguments, outcome->graph, verdicts);
+    auto verified = verifyBuiltRoms(arguments, options, outcome->graph, verdicts);
     if (!verified)
       return verified.takeError();
     status = std::max(status, *verified);

@@ -372,4 +372,25 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   return outcome;
 }
 
+llvm::Expected<std::string> makeTreeFile(const BuildOptions &options, const ImageKind &kind,
+                                         const std::string &fileName) {
+  auto source = findIpxeSourceDir(options.ipxeTree);
+  if (!source)
+    return source.takeError();
+  auto cross = crossPrefixes(options.cross, {kind});
+  if (!cross)
+    return cross.takeError();
+  for (auto &[arch, prefix] : *cross)
+    prefix = crossPrefixForMake(prefix);
+  std::string target = kind.binDir + "/" + fileName;
+  MakeInvocation make{absolute(*source), makeVariables(options, kind, *cross), false};
+  if (options.jobs)
+    make.arguments.push_back("-j" + std::to_string(options.jobs));
+  make.arguments.push_back(target);
+  auto output = runMake(make, *options.runner);
+  if (!output)
+    return output.takeError();
+  return make.directory + "/" + target;
+}
+
 } // namespace romfit::rules

@@ -64,4 +64,12 @@ std::vector<MakeInvocation> imageMakes(const std::string &sourceDir, const Build
 
 llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options);
 
+// Makes one more of the tree's own files in an image kind's bin directory
+// (bin-loong64-efi/snponly.efi: the boot program loong64's proof serves,
+// as Debian has none) with the build's CONFIG and CROSS, once the build's
+// own makes are done; make alone decides whether it has work. Returns the
+// file's absolute path.
+llvm::Expected<std::string> makeTreeFile(const BuildOptions &options, const ImageKind &kind,
+                                         const std::string &fileName);
+
 } // namespace romfit::rules

@@ -289,6 +289,7 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const LocatedFirmware &firmwa
     bootProgramPath = *located;
     runSetup.bootFile = program.fileName;
     result.bootProgram = program.fileName;
+    result.notExercised = firmwareSpec(setup.firmware).fullDepthLimits;
   } else if (isUefi(setup.firmware)) {
     // A boot file that does not exist: the PXE client gets its address,
     // then fails the download.

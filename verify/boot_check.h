@@ -103,6 +103,7 @@ struct FirmwareBootResult {
   Firmware firmware = Firmware::SeaBios;
   Depth depth = Depth::Full;
   std::string bootProgram;    // what TFTP served, empty at DHCP depth
+  std::string notExercised;   // what this firmware's full-depth pass does not prove
   std::string accelerator;    // what QEMU ran the guest with
   BootOutcome outcome = BootOutcome::TimedOut;
   std::string outcomeDetail;  // one sentence: what stopped the run

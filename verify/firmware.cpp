@@ -111,8 +111,8 @@ static std::vector<FirmwareSpec> makeFirmwareTable() {
                            {"using SNP on SNP-", "net0: 10.0.2.15"}};
   loongarch.romEntrySeen = kEdk2StartsTheRomsEntry;
   loongarch.fullDepthLimits =
-      "the boot program is iPXE's own snponly.efi from the tree, not a program of Debian's (its "
-      "main archive has none for loong64)";
+      "a boot program of Debian's: its main archive has none for loong64, so the program that "
+      "proves the ROM's SNP is iPXE's own snponly.efi, built from the same tree as the driver";
   table.push_back(loongarch);
   return table;
 }

@@ -86,7 +86,7 @@ struct FirmwareSpec {
   // the boot option can only be the ROM's.
   std::vector<std::string> romEntrySeen;
   // What a full-depth pass does not exercise, said in its verdict (empty:
-  // the boot program proves the driver's SNP).
+  // a program of Debian's proves the driver's SNP).
   std::string fullDepthLimits;
 };
 

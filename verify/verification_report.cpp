@@ -50,6 +50,8 @@ std::string verificationText(const RomVerification &verification, size_t console
       how = image.reason;
     text += fmt::format("  {:<12} {:<8} {:<4}  {}\n", image.plan.kind, firmware,
                         statusWord(image.status), how);
+    if (image.boot && !image.boot->notExercised.empty())
+      text += fmt::format("    not exercised: {}\n", image.boot->notExercised);
     if (image.status != ImageStatus::Failed || !image.boot)
       continue;
     const FirmwareBootResult &boot = *image.boot;
@@ -98,6 +100,8 @@ llvm::json::Object verificationJson(const RomVerification &verification,
         qemuStderr.push_back(line);
       entry["depth"] = depthName(boot.depth);
       entry["boot_program"] = boot.bootProgram;
+      if (!boot.notExercised.empty())
+        entry["not_exercised"] = boot.notExercised;
       entry["outcome"] = outcomeName(boot.outcome);
       entry["seconds"] = std::round(boot.seconds * 100) / 100;
       entry["accelerator"] = boot.accelerator;
