@@ -202,6 +202,7 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
     if (!directory)
       return directory.takeError();
     options.autoRuleSets = rules::builtInRuleSets(*directory);
+    options.ownBootPathRules = *directory + "/efi-netboot.rules";
   }
   options.romIds = arguments.getAll("--rom");
   options.imageNames = arguments.getAll("--image");

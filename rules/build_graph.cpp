@@ -110,7 +110,10 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
       if (!script.empty())
         linkInputs.push_back(script);
 
-      Argv prune{inputs.romfit, "prune", "--rules", inputs.rulesPath, "--out-dir", dir,
+      auto ownRules = inputs.rulesByImage.find(image.kind.name);
+      const std::string &rules =
+          ownRules != inputs.rulesByImage.end() ? ownRules->second : inputs.rulesPath;
+      Argv prune{inputs.romfit, "prune", "--rules", rules, "--out-dir", dir,
                  "-C", inputs.sourceDir, "--"};
       prune.insert(prune.end(), recipe.link.begin(), recipe.link.end());
       std::vector<std::string> pruneInputs = linkInputs;

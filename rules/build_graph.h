@@ -5,6 +5,7 @@
 // alone: nothing here looks at the disk. Inputs are the files make
 // produced, so a second build with nothing changed runs nothing, and a
 // touched object re-runs only what depends on it.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct BuildGraphInputs {
   std::string outDir;     // absolute
   std::string rulesPath;  // absolute, or "auto" (romfit prune chooses per link)
   std::vector<std::string> ruleFiles;  // what the prune reads: a change re-prunes
+  // Image kinds pruned under a rule set of their own instead of rulesPath's
+  // "auto" (absolute paths, also in ruleFiles): the drivers of firmwares
+  // with no network stack, under efi-netboot.rules.
+  std::map<std::string, std::string> rulesByImage;
   efi::EfiLevel compressionLevel = efi::kDefaultLevel;
   // Of the pruned EFI images: with Similarity the pruned link runs twice, in
   // link order, then with the script `romfit layout` writes from it.

@@ -30,13 +30,14 @@ std::string ownBootPathOverlay(const std::vector<ImageKind> &kinds) {
 }
 
 std::string overlayPath(const std::string &sourceDir, const std::string &config) {
-  return sourceDir + "/config/local/" + (config.empty() ? "" : config + "/") + "general.h";
+  return sourceDir + "/config/local/" + config + "/general.h";
 }
 
 llvm::Error writeOwnBootPathOverlay(const std::string &sourceDir, const std::string &config,
                                     const std::vector<ImageKind> &kinds) {
   std::string text = ownBootPathOverlay(kinds);
-  if (text.empty() || !llvm::sys::fs::is_directory(sourceDir + "/config/local"))
+  // iPXE's default configuration keeps its own boot path everywhere.
+  if (text.empty() || config.empty() || !llvm::sys::fs::is_directory(sourceDir + "/config/local"))
     return llvm::Error::success();
   std::string path = overlayPath(sourceDir, config);
   if (llvm::sys::fs::exists(path)) {

@@ -7,9 +7,10 @@
 // gives such a firmware nothing to boot through, so for those
 // architectures alone the overlay undoes it and the driver keeps iPXE's
 // own boot path (LoadFile into autoboot). The overlay is iPXE's own local
-// configuration file, config/local/CONFIG/general.h (config/local/general.h
-// without a CONFIG), which iPXE's config/general.h includes last and git
-// ignores.
+// configuration file for the named configuration,
+// config/local/CONFIG/general.h, which iPXE's config/general.h includes
+// last and git ignores. iPXE's default configuration (no CONFIG) needs
+// none: it keeps the boot path everywhere.
 #include <string>
 #include <vector>
 
@@ -28,8 +29,9 @@ std::string overlayPath(const std::string &sourceDir, const std::string &config)
 // Writes the overlay when it differs (so a build with nothing changed
 // touches nothing). A file there that romfit did not write (anything but
 // empty, as iPXE's make creates it, or an earlier overlay of romfit's) is
-// the user's: the error names it and the lines to add. Does nothing in a
-// tree without config/local (not iPXE's layout) or when no kind needs it.
+// the user's: the error names it and the lines to add. Does nothing without
+// a CONFIG, in a tree without config/local (not iPXE's layout), or when no
+// kind needs it.
 llvm::Error writeOwnBootPathOverlay(const std::string &sourceDir, const std::string &config,
                                     const std::vector<ImageKind> &kinds);
 

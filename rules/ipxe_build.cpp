@@ -312,6 +312,13 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
     graph.rulesPath = "auto";
     for (const std::string &path : options.autoRuleSets)
       graph.ruleFiles.push_back(absolute(path));
+    if (!options.ownBootPathRules.empty())
+      for (const ImageKind &kind : kinds)
+        if (llvm::is_contained(options.ownBootPathImages, kind.name)) {
+          graph.rulesByImage[kind.name] = absolute(options.ownBootPathRules);
+          if (!llvm::is_contained(graph.ruleFiles, absolute(options.ownBootPathRules)))
+            graph.ruleFiles.push_back(absolute(options.ownBootPathRules));
+        }
   } else {
     graph.rulesPath = absolute(options.rulesPath);
     graph.ruleFiles = {graph.rulesPath};

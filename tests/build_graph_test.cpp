@@ -92,6 +92,24 @@ TEST(BuildGraph, EveryStepOfAnEfiImageAndThePacks) {
 // Under the similarity layout (the default) the pruned link runs in link
 // order, romfit layout reads it, and the relink with its script makes
 // pruned.elf; the unpruned link keeps the tree's script.
+// The drivers of firmwares without a network stack are pruned under a rule
+// set of their own; the other images keep --rules auto.
+TEST(BuildGraph, AnImageWithARuleSetOfItsOwnIsPrunedUnderIt) {
+  BuildGraphInputs inputs = sampleInputs(false);
+  inputs.rulesByImage["efi:x86_64"] = "/share/rules/efi-netboot.rules";
+  auto graph = generateBuildGraph(inputs);
+  ASSERT_TRUE(bool(graph)) << llvm::toString(graph.takeError());
+  EXPECT_NE(graph->find("prune --rules /share/rules/efi-netboot.rules --out-dir "
+                        "8086100e/efi-x86_64"),
+            std::string::npos)
+      << *graph;
+  EXPECT_EQ(graph->find("prune --rules auto"), std::string::npos) << *graph;
+  auto plain = generateBuildGraph(sampleInputs(false));
+  ASSERT_TRUE(bool(plain)) << llvm::toString(plain.takeError());
+  EXPECT_NE(plain->find("prune --rules auto --out-dir 8086100e/efi-x86_64"), std::string::npos)
+      << *plain;
+}
+
 TEST(BuildGraph, TheSimilarityLayoutRelinksWithTheScriptRomfitLayoutWrites) {
   auto graph = generateBuildGraph(sampleInputs(false));
   ASSERT_TRUE(bool(graph)) << llvm::toString(graph.takeError());

@@ -18,6 +18,24 @@ std::string parseError(const char *text) {
   return llvm::toString(rules.takeError());
 }
 
+// The set for firmwares without a network stack keeps iPXE's boot path but
+// not the shell: it must not cut LoadFile's way into ipxe().
+TEST(RuleSet, TheNetbootSetCutsTheShellButNotTheBootPath) {
+  auto rules = loadRuleSet(ROMFIT_SOURCE_DIR "/rules/efi-netboot.rules");
+  ASSERT_TRUE(bool(rules)) << llvm::toString(rules.takeError());
+  EXPECT_TRUE(rules->appliesToKind("efi"));
+  std::vector<std::string> cuts;
+  for (const CutRule &cut : rules->cuts) {
+    cuts.push_back(cut.cut);
+    EXPECT_FALSE(cut.reason.empty()) << cut.cut;
+  }
+  EXPECT_TRUE(llvm::is_contained(cuts, "ipxe->shell"));
+  EXPECT_FALSE(llvm::is_contained(cuts, "efi_snp_load_file->ipxe"));
+  for (const std::string &cut : cuts)
+    EXPECT_EQ(llvm::StringRef(cut).find("->netboot"), llvm::StringRef::npos) << cut;
+  EXPECT_EQ(rules->require, RequireRule::TableConsumers);
+}
+
 TEST(RuleSet, TheDefaultRuleSetParsesWithAReasonForEveryRule) {
   auto rules = loadRuleSet(ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules");
   ASSERT_TRUE(bool(rules)) << llvm::toString(rules.takeError());
