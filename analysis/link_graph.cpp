@@ -334,6 +334,27 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
       }
     }
   }
+  // ld extracts a member for the first definition of a symbol still
+  // undefined, even a weak one that a strong definition extracted later
+  // beats, so a relocation resolved to the winner does not say it; the
+  // resolution's record does. Extractions by REQUIRE alone stay with the
+  // require edges, which the REQUIRE policy may ignore.
+  for (size_t object = 0; object < link.objects.size(); ++object) {
+    const LoadedObject &loaded = link.objects[object];
+    if (!loaded.memberIndex || loaded.extractedFor == kCommandLine ||
+        extracted.count({uint32_t(loaded.extractedFor), uint32_t(object)}))
+      continue;
+    const ElfObject &referencing = link.objects[loaded.extractedFor].elf;
+    bool byRelocation = llvm::any_of(referencing.sections, [&](const ElfSection &section) {
+      return llvm::any_of(section.relocations, [&](const ElfRelocation &relocation) {
+        return relocation.type != 0 &&
+               referencing.symbols[relocation.symbolIndex].name == loaded.extractedBySymbol;
+      });
+    });
+    if (byRelocation)
+      addEdge(graph.objectNodes[loaded.extractedFor], graph.objectNodes[object], EdgeKind::Extract,
+              kReachableView, loaded.extractedBySymbol);
+  }
   for (const auto &entry : graph.commonNodes)
     addEdge(entry.second, graph.objectNodes[graph.nodes[entry.second].object], EdgeKind::Member,
             kReachableView, "");
