@@ -13,7 +13,15 @@ DominatorTree computeDominators(const LinkGraph &graph, const Liveness &reachabl
            followsInReachableView(graph, edge, options);
   };
 
-  // Post-order by an explicit-stack depth-first search.
+  // Objects the view links because ld links them (the reachable view of
+  // ld's own link) have no edge into them: they hang off the root.
+  std::vector<NodeId> linkedByLd;
+  for (NodeId object : graph.objectNodes)
+    if (reachable.isLive(object) && reachable.reachedBy[object] == kNoEdge)
+      linkedByLd.push_back(object);
+
+  // Post-order by an explicit-stack depth-first search; the root's
+  // successors are its edges, then linkedByLd.
   constexpr uint32_t kUnvisited = ~0u;
   std::vector<uint32_t> postNumber(count, kUnvisited);
   std::vector<NodeId> postOrder;
@@ -21,14 +29,22 @@ DominatorTree computeDominators(const LinkGraph &graph, const Liveness &reachabl
   std::vector<std::pair<NodeId, uint32_t>> stack{{graph.root, graph.firstEdge[graph.root]}};
   std::vector<bool> entered(count, false);
   entered[graph.root] = true;
+  auto enter = [&](NodeId node) {
+    if (entered[node])
+      return;
+    entered[node] = true;
+    stack.push_back({node, graph.firstEdge[node]});
+  };
   while (!stack.empty()) {
     auto &[node, next] = stack.back();
     if (next < graph.firstEdge[node + 1]) {
       const Edge &edge = graph.edges[next++];
-      if (follows(edge) && !entered[edge.to]) {
-        entered[edge.to] = true;
-        stack.push_back({edge.to, graph.firstEdge[edge.to]});
-      }
+      if (follows(edge))
+        enter(edge.to);
+      continue;
+    }
+    if (node == graph.root && next - graph.firstEdge[node + 1] < linkedByLd.size()) {
+      enter(linkedByLd[next++ - graph.firstEdge[node + 1]]);
       continue;
     }
     postNumber[node] = postOrder.size();
@@ -40,6 +56,8 @@ DominatorTree computeDominators(const LinkGraph &graph, const Liveness &reachabl
   for (const Edge &edge : graph.edges)
     if (follows(edge) && postNumber[edge.from] != kUnvisited && postNumber[edge.to] != kUnvisited)
       predecessors[edge.to].push_back(edge.from);
+  for (NodeId object : linkedByLd)
+    predecessors[object].push_back(graph.root);
 
   std::vector<NodeId> idom(count, kNoNode);
   idom[graph.root] = graph.root;

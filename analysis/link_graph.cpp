@@ -29,14 +29,25 @@ struct TableName {
   bool isBoundary = false;
 };
 
-// ".tbl.NAME.NN" -> NAME; NN 00 and 99 are the bounds iPXE's table_start()
-// and table_end() define.  ".tbl.NAME" without an index is a table too.
+// ".tbl.NAME.INDEX" -> NAME; INDEX 00 and 99 are the bounds iPXE's
+// table_start() and table_end() define.  The index may go on past its
+// digits: iPXE's commands and settings are ".tbl.commands.01.imgfetch",
+// ".tbl.settings.01.hostname" (__command(name) is __table_entry(COMMANDS,
+// 01.name)). What makes a section an entry is where the script's
+// KEEP(*(SORT(.tbl.*))) puts it: strictly between NAME's two bounds, which
+// by name order means an index after "00" and before "99". Anything else
+// (".tbl.NAME" without an index, an index sorting outside the bounds) is
+// a table of its own that nothing iterates.
 llvm::Optional<TableName> parseTableSection(llvm::StringRef section) {
   if (!section.consume_front(".tbl.") || section.empty())
     return llvm::None;
-  auto [name, index] = section.rsplit('.');
-  if (!index.empty() && !name.empty() && llvm::all_of(index, llvm::isDigit))
-    return TableName{name, index == "00" || index == "99"};
+  auto [name, index] = section.split('.');
+  if (name.empty() || index.empty() || !llvm::isDigit(index.front()))
+    return TableName{section, false};
+  if (index == "00" || index == "99")
+    return TableName{name, true};
+  if (index > "00" && index < "99")
+    return TableName{name, false};
   return TableName{section, false};
 }
 
@@ -322,6 +333,27 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
         }
       }
     }
+  }
+  // ld extracts a member for the first definition of a symbol still
+  // undefined, even a weak one that a strong definition extracted later
+  // beats, so a relocation resolved to the winner does not say it; the
+  // resolution's record does. Extractions by REQUIRE alone stay with the
+  // require edges, which the REQUIRE policy may ignore.
+  for (size_t object = 0; object < link.objects.size(); ++object) {
+    const LoadedObject &loaded = link.objects[object];
+    if (!loaded.memberIndex || loaded.extractedFor == kCommandLine ||
+        extracted.count({uint32_t(loaded.extractedFor), uint32_t(object)}))
+      continue;
+    const ElfObject &referencing = link.objects[loaded.extractedFor].elf;
+    bool byRelocation = llvm::any_of(referencing.sections, [&](const ElfSection &section) {
+      return llvm::any_of(section.relocations, [&](const ElfRelocation &relocation) {
+        return relocation.type != 0 &&
+               referencing.symbols[relocation.symbolIndex].name == loaded.extractedBySymbol;
+      });
+    });
+    if (byRelocation)
+      addEdge(graph.objectNodes[loaded.extractedFor], graph.objectNodes[object], EdgeKind::Extract,
+              kReachableView, loaded.extractedBySymbol);
   }
   for (const auto &entry : graph.commonNodes)
     addEdge(entry.second, graph.objectNodes[graph.nodes[entry.second].object], EdgeKind::Member,

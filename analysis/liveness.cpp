@@ -39,7 +39,9 @@ static bool isCut(const Edge &edge, const std::vector<Cut> &cuts) {
 }
 
 // An object still links another while any one reference between them
-// survives the cuts, as ld extracts a member for any reference.
+// survives the cuts, as ld extracts a member for any reference: one
+// resolved into it, or one to the symbol it was extracted for (a weak
+// definition there lost to a strong one elsewhere).
 static bool someReferenceSurvives(const LinkGraph &graph, const Edge &extract,
                                   const ViewOptions &options) {
   int32_t from = graph.nodes[extract.from].object;
@@ -48,7 +50,8 @@ static bool someReferenceSurvives(const LinkGraph &graph, const Edge &extract,
     if (section == kNoNode)
       continue;
     for (const Edge &edge : graph.outEdges(section))
-      if (edge.kind == EdgeKind::Reloc && graph.nodes[edge.to].object == to &&
+      if (edge.kind == EdgeKind::Reloc &&
+          (graph.nodes[edge.to].object == to || edge.symbol == extract.symbol) &&
           !isCut(edge, options.cuts))
         return true;
   }
@@ -100,10 +103,18 @@ Liveness reachableView(const LinkGraph &graph, const ViewOptions &options) {
   // Breadth first, so reachedBy spells a shortest chain for `why`.
   std::deque<NodeId> work{graph.root};
   result.live[graph.root] = true;
-  if (options.everyLoadedObjectIsLinked) {
-    for (NodeId object : graph.objectNodes) {
-      result.live[object] = true;
-      work.push_back(object);
+  // ld links every object it loads, whether or not code that runs reaches
+  // it (config.o's REQUIREs bring iPXE's commands; a -u root's references
+  // bring the bus code that iterates the NIC driver table), and an entry of
+  // an iterated table runs whenever its object is linked.  With cuts or
+  // REQUIREs as intent, the objects in the link are found as ld would find
+  // them in the link without those references, from the root's (Member,
+  // Extract and Require edges below) and from the objects named on the
+  // command line, which every link has.
+  for (size_t object = 0; object < graph.objectNodes.size(); ++object) {
+    if (options.isLdsOwnLink() || !graph.link->objects[object].memberIndex) {
+      result.live[graph.objectNodes[object]] = true;
+      work.push_back(graph.objectNodes[object]);
     }
   }
   while (!work.empty()) {

@@ -7,10 +7,15 @@
 // (KEEP, notes, init arrays).  Without --gc-sections every section survives.
 //
 // Reachable view: what can execute.  From the entry and -u symbols follow
-// relocations; a live section puts its object in the link; an object in the
-// link brings its KEEP sections, and its REQUIRE targets unless REQUIRE is
-// intent only; a table entry lives only when its object is in the link and a
-// live section references that table's boundaries.  Cuts remove edges.
+// relocations; an object in the link brings its KEEP sections, and its
+// REQUIRE targets unless REQUIRE is intent only; a table entry lives when
+// its object is in the link and a live section references that table's
+// boundaries (the table is iterated), and its code can make further tables
+// iterated.  Which objects are in the link: without cuts and with REQUIRE
+// kept, every object ld loads (the linker view's); otherwise the view models
+// the link without those references, and an object is in it when it is
+// named on the command line, a live section is in it, or an object in it
+// references it (ld's extraction).
 #include <string>
 #include <vector>
 
@@ -33,12 +38,9 @@ llvm::Expected<Cut> parseCut(const LinkGraph &graph, llvm::StringRef text);
 struct ViewOptions {
   RequirePolicy requirePolicy = RequirePolicy::Keep;
   std::vector<Cut> cuts;
-  // ld links every member it extracts, whether or not live code reaches it,
-  // and that member's table entries run whenever their table is iterated
-  // (iPXE's NIC drivers reach the image this way: a -u root's references pull
-  // in the bus code that iterates the driver table). Pruning decides on this
-  // view, because its relink's extraction decides membership.
-  bool everyLoadedObjectIsLinked = false;
+  // Whether the view is of ld's own link: no reference taken away, so the
+  // objects in the link are every object ld loads.
+  bool isLdsOwnLink() const { return cuts.empty() && requirePolicy == RequirePolicy::Keep; }
 };
 
 constexpr uint32_t kNoEdge = ~0u;

@@ -73,10 +73,17 @@ GarbageReport findGarbage(const LinkGraph &graph, const Liveness &linker,
                           const Liveness &reachable) {
   GarbageReport report;
   std::vector<MemberGarbage> members(graph.objectNodes.size());
+  // Entirely dead: none of the object's bytes is reachable, whether the
+  // view's link still has the object (ld extracted it and the strong
+  // definition elsewhere won; config.o's one-byte REQUIRE anchor) or not (a
+  // cut took its last reference away).
   for (size_t object = 0; object < members.size(); ++object) {
     members[object].object = int32_t(object);
-    members[object].entirelyDead = !reachable.isLive(graph.objectNodes[object]);
+    members[object].entirelyDead = true;
   }
+  for (NodeId id = 0; id < graph.nodes.size(); ++id)
+    if (countsAsBytes(graph.nodes[id]) && graph.nodes[id].size > 0 && reachable.isLive(id))
+      members[graph.nodes[id].object].entirelyDead = false;
   for (NodeId id = 0; id < graph.nodes.size(); ++id) {
     const Node &node = graph.nodes[id];
     if (!countsAsBytes(node) || !linker.isLive(id))

@@ -30,7 +30,7 @@ struct MemberGarbage {
   uint64_t keptBytes = 0;   // what the linker keeps of this member
   uint64_t deadBytes = 0;   // of which the reachable view needs none
   std::vector<NodeId> deadSections;
-  bool entirelyDead = false;  // the reachable view needs nothing of it
+  bool entirelyDead = false;  // the reachable view needs none of its bytes
 };
 
 struct GarbageReport {

@@ -16,6 +16,14 @@ std::vector<ChainLink> whyLive(const LinkGraph &graph, const Liveness &view, Nod
     node = edge.from;
   }
   std::reverse(chain.begin(), chain.end());
+  // An object the view takes as linked because ld links it (the reachable
+  // view of ld's own link) has no edge of its own: its reason is ld's
+  // extraction, back to the command line.
+  if (node != graph.root && graph.nodes[node].kind == NodeKind::Object &&
+      view.reachedBy[node] == kNoEdge) {
+    std::vector<ChainLink> extraction = whyExtracted(graph, graph.nodes[node].object);
+    chain.insert(chain.begin(), extraction.begin(), extraction.end());
+  }
   return chain;
 }
 

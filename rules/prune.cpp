@@ -315,9 +315,8 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
     current = std::move(*pruned);
     if (rules.require != RequireRule::TableConsumers)
       break;
-    ViewOptions options;
-    options.everyLoadedObjectIsLinked = true;
-    Liveness live = current->reachable(options);
+    // The modelled link is ld's own: every member it extracts is linked.
+    Liveness live = current->reachable(ViewOptions{});
     std::set<std::string> loaded;
     for (const LoadedObject &object : current->link.objects)
       if (object.memberIndex)

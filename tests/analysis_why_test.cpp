@@ -48,14 +48,19 @@ void expectConnectedFromRoot(const std::vector<Step> &chain) {
     EXPECT_EQ(chain[i].from, chain[i - 1].to) << "link " << i;
 }
 
+bool hasStep(const std::vector<Step> &chain, const std::string &from, const std::string &to,
+             const std::string &kind) {
+  return std::any_of(chain.begin(), chain.end(), [&](const Step &step) {
+    return step.from == from && step.to == to && step.kind == kind;
+  });
+}
+
 TEST_F(WhyTest, ReachableChainRunsThroughTheDriverTablesAndLoadFile) {
   std::vector<Step> chain = chainOf(*link, {"http_open", "--view", "reachable"});
   expectConnectedFromRoot(chain);
   EXPECT_EQ(chain.back().to, "blib.a(http.o):.text.http_open");
   auto has = [&](const std::string &from, const std::string &to, const std::string &kind) {
-    return std::any_of(chain.begin(), chain.end(), [&](const Step &step) {
-      return step.from == from && step.to == to && step.kind == kind;
-    });
+    return hasStep(chain, from, to, kind);
   };
   // The net_drivers table is iterated by register_netdev, which makes SNP's
   // entry live; its probe installs the protocol whose LoadFile boots.
@@ -98,6 +103,33 @@ TEST_F(WhyTest, ReachableMemberNeedsARequireEdge) {
   expectConnectedFromRoot(chain);
   EXPECT_TRUE(std::any_of(chain.begin(), chain.end(),
                           [](const Step &step) { return step.kind == "require"; }));
+}
+
+TEST_F(WhyTest, CommandsConfigRequiresRunThroughTheShellsTable) {
+  // iPXE's shape: config.o REQUIREs echo_cmd.o, whose only way in is its
+  // entry in .tbl.commands.01.echo (an index with the command's name after
+  // its digits); the shell's run_command iterates the commands table.
+  std::vector<Step> chain = chainOf(*link, {"echo_exec", "--view", "reachable"});
+  ASSERT_FALSE(chain.empty());
+  expectConnectedFromRoot(chain);
+  EXPECT_TRUE(hasStep(chain, "blib.a(shell.o):.text.run_command", "table commands", "table"));
+  EXPECT_TRUE(hasStep(chain, "table commands", "blib.a(echo_cmd.o):.tbl.commands.01.echo", "table"));
+  EXPECT_EQ(chain.back().to, "blib.a(echo_cmd.o):.text.echo_exec");
+}
+
+TEST_F(WhyTest, ATableOnlyACommandIteratesIsIterated) {
+  // The statistics table is iterated by stat_exec alone, which runs only as
+  // an entry of the commands table: reachability is a fixpoint over tables.
+  std::vector<Step> chain = chainOf(*link, {"netdev_statistic", "--view", "reachable"});
+  expectConnectedFromRoot(chain);
+  EXPECT_TRUE(hasStep(chain, "table commands", "blib.a(stat_cmd.o):.tbl.commands.01.stat", "table"));
+  EXPECT_TRUE(hasStep(chain, "blib.a(stat_cmd.o):.text.stat_exec", "table statistics", "table"));
+  EXPECT_TRUE(hasStep(chain, "table statistics", "blib.a(netdev.o):.tbl.statistics.01", "table"));
+  // Without the shell nothing runs stat_exec, so nothing iterates the table,
+  // though netdev.o and stat_cmd.o stay linked.
+  chainOf(*link, {"netdev_statistic", "--view", "reachable", "--cut", "snp_load_file->boot_main"},
+          1);
+  chainOf(*link, {"netdev_statistic", "--view", "linker", "--cut", "snp_load_file->boot_main"});
 }
 
 TEST_F(WhyTest, DeadTargetExitsOne) {
