@@ -29,7 +29,7 @@ llvm::Expected<verify::BootCheckRequest> proofRequestFrom(const ParsedArguments 
     request.bootPrograms.cacheDirectory = *cache;
   for (const std::string &given : arguments.getAll("--boot-program")) {
     auto [kind, file] = llvm::StringRef(given).split('=');
-    if (file.empty() || !kind.startswith("efi:") && kind != "legacy")
+    if (file.empty() || (!kind.startswith("efi:") && kind != "legacy"))
       return makeError("--boot-program '{}': expected KIND=FILE, e.g. "
                        "efi:loong64=bin-loong64-efi/snponly.efi",
                        given);

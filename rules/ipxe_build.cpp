@@ -167,10 +167,16 @@ llvm::Error checkCrossCompiler(llvm::StringRef prefix, llvm::StringRef argument)
                    support::kToolRootSetupCommand);
 }
 
-// What make gets as CROSS: the prefix itself, or the path of the root's
-// launchers for it.
-std::string crossPrefixForMake(const std::string &prefix) {
-  return toolRootCrossPrefix(prefix).value_or(prefix);
+// What make gets as CROSS for each architecture: the prefix itself, or the
+// path of the root's launchers for it.
+llvm::Expected<std::map<std::string, std::string>> crossPrefixesForMake(
+    const std::vector<std::string> &arguments, const std::vector<ImageKind> &kinds) {
+  auto cross = crossPrefixes(arguments, kinds);
+  if (!cross)
+    return cross.takeError();
+  for (auto &[arch, prefix] : *cross)
+    prefix = toolRootCrossPrefix(prefix).value_or(prefix);
+  return cross;
 }
 
 } // namespace
@@ -292,14 +298,12 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   }
   // Every prefix is checked before any make runs, used or not: a typo in one
   // is a typo however the images turn out.
-  auto cross = crossPrefixes(options.cross, kinds);
+  auto cross = crossPrefixesForMake(options.cross, kinds);
   if (!cross)
     return cross.takeError();
   for (const std::string &argument : options.cross)
     if (llvm::Error missing = checkCrossCompiler(prefixOf(argument), argument))
       return missing;
-  for (auto &[arch, prefix] : *cross)
-    prefix = crossPrefixForMake(prefix);
 
   BuildOutcome outcome;
   BuildGraphInputs &graph = outcome.graph;
@@ -308,17 +312,22 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   graph.outDir = absolute(options.outDir);
   graph.compressionLevel = options.compressionLevel;
   graph.layout = options.layout;
+  // The drivers of firmwares without a network stack keep iPXE's own boot
+  // path under any CONFIG, and are pruned under a rule set of their own.
+  std::vector<ImageKind> ownBootPath;
+  for (const ImageKind &kind : kinds)
+    if (llvm::is_contained(options.ownBootPathImages, kind.name))
+      ownBootPath.push_back(kind);
   if (options.rulesPath == "auto") {
     graph.rulesPath = "auto";
     for (const std::string &path : options.autoRuleSets)
       graph.ruleFiles.push_back(absolute(path));
-    if (!options.ownBootPathRules.empty())
-      for (const ImageKind &kind : kinds)
-        if (llvm::is_contained(options.ownBootPathImages, kind.name)) {
-          graph.rulesByImage[kind.name] = absolute(options.ownBootPathRules);
-          if (!llvm::is_contained(graph.ruleFiles, absolute(options.ownBootPathRules)))
-            graph.ruleFiles.push_back(absolute(options.ownBootPathRules));
-        }
+    if (!options.ownBootPathRules.empty() && !ownBootPath.empty()) {
+      std::string rules = absolute(options.ownBootPathRules);
+      graph.ruleFiles.push_back(rules);
+      for (const ImageKind &kind : ownBootPath)
+        graph.rulesByImage[kind.name] = rules;
+    }
   } else {
     graph.rulesPath = absolute(options.rulesPath);
     graph.ruleFiles = {graph.rulesPath};
@@ -328,12 +337,7 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
       return makeError("{}: no such rule set", path);
 
   // 1. iPXE's own make builds what the graph starts from, and its dry runs
-  // say how each EFI image is linked; the drivers of firmwares without a
-  // network stack keep iPXE's own boot path under any CONFIG.
-  std::vector<ImageKind> ownBootPath;
-  for (const ImageKind &kind : kinds)
-    if (llvm::is_contained(options.ownBootPathImages, kind.name))
-      ownBootPath.push_back(kind);
+  // say how each EFI image is linked.
   if (llvm::Error error = writeOwnBootPathOverlay(graph.sourceDir, options.config, ownBootPath))
     return error;
   auto dryRunOutputs = learnLinks(graph.sourceDir, options, kinds, *cross);
@@ -384,11 +388,9 @@ llvm::Expected<std::string> makeTreeFile(const BuildOptions &options, const Imag
   auto source = findIpxeSourceDir(options.ipxeTree);
   if (!source)
     return source.takeError();
-  auto cross = crossPrefixes(options.cross, {kind});
+  auto cross = crossPrefixesForMake(options.cross, {kind});
   if (!cross)
     return cross.takeError();
-  for (auto &[arch, prefix] : *cross)
-    prefix = crossPrefixForMake(prefix);
   std::string target = kind.binDir + "/" + fileName;
   MakeInvocation make{absolute(*source), makeVariables(options, kind, *cross), false};
   if (options.jobs)

@@ -243,7 +243,7 @@ verify::BootCheckRequest seaBiosRequest(const std::string &scratch) {
 verify::BootTools fakeSeaBios(const std::string &accelerator, bool requested) {
   verify::BootTools tools;
   tools.firmwares.push_back({verify::Firmware::SeaBios, "/usr/bin/qemu-fake", "/fw/bios.bin", "",
-                             accelerator, "test", requested});
+                             accelerator, "test", requested, ""});
   return tools;
 }
 

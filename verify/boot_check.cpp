@@ -546,18 +546,18 @@ llvm::Expected<LocatedFirmware> locateFirmware(const BootToolOptions &options, F
   located.firmware = firmware;
   // A Debian 13 firmware's files are named as the root sees them; romfit
   // checks and copies them at their host paths.
-  std::string hostPrefix;
+  std::optional<support::ToolRoot> root;
+  auto onHost = [&](const std::string &path) { return root ? root->hostPath(path) : path; };
   if (firmwareSpec(firmware).source == ToolSource::Debian13Root) {
-    support::ToolRoot root{options.toolRoot};
-    if (llvm::Error notReady = root.checkReady())
+    root = support::ToolRoot{options.toolRoot};
+    if (llvm::Error notReady = root->checkReady())
       return makeError("{} runs from the Debian 13 root: {}", firmwareName(firmware).str(),
                        llvm::toString(std::move(notReady)));
-    located.toolRoot = root.path;
-    hostPrefix = root.path;
-    if (!llvm::sys::fs::can_execute(hostPrefix + files.qemuProgram))
+    located.toolRoot = root->path;
+    if (!llvm::sys::fs::can_execute(onHost(files.qemuProgram)))
       return makeError("QEMU '{}' for {} is missing from the Debian 13 root '{}' (Debian 13 "
                        "package {}; {} installs it)",
-                       files.qemuProgram, firmwareName(firmware).str(), root.path,
+                       files.qemuProgram, firmwareName(firmware).str(), root->path,
                        files.qemuPackage, support::kToolRootSetupCommand);
     located.qemu = files.qemuProgram;
   } else if (llvm::sys::path::is_absolute(files.qemuProgram)) {
@@ -573,9 +573,9 @@ llvm::Expected<LocatedFirmware> locateFirmware(const BootToolOptions &options, F
     located.qemu = *found;
   }
   auto requireFile = [&](const std::string &path, llvm::StringRef what) -> llvm::Error {
-    if (!llvm::sys::fs::is_regular_file(hostPrefix + path))
+    if (!llvm::sys::fs::is_regular_file(onHost(path)))
       return makeError("{} {} '{}' is missing (Debian package {})", firmwareName(firmware).str(),
-                       what.str(), hostPrefix + path, files.firmwarePackage);
+                       what.str(), onHost(path), files.firmwarePackage);
     return llvm::Error::success();
   };
   if (llvm::Error error = requireFile(files.code, isUefi(firmware) ? "code image" : "image"))
@@ -584,7 +584,7 @@ llvm::Expected<LocatedFirmware> locateFirmware(const BootToolOptions &options, F
   if (isUefi(firmware)) {
     if (llvm::Error error = requireFile(files.varsTemplate, "variable store"))
       return error;
-    located.varsTemplate = hostPrefix + files.varsTemplate;
+    located.varsTemplate = onHost(files.varsTemplate);
   }
   chooseAccelerator(options, located);
   return located;

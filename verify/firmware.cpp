@@ -9,12 +9,37 @@
 
 namespace romfit::verify {
 
-// Debian's GRUB network images look for grub.cfg under /grub on the TFTP
-// server they came from.
+// A program of a Debian package, unpacked into the boot-program cache.
+static BootProgram fromCache(std::string fileName, std::string package, std::string architecture,
+                             std::string pathInPackage, std::vector<std::string> provingLines) {
+  BootProgram program;
+  program.fileName = std::move(fileName);
+  program.package = std::move(package);
+  program.architecture = std::move(architecture);
+  program.pathInPackage = std::move(pathInPackage);
+  program.provingLines = std::move(provingLines);
+  return program;
+}
+
+// Debian's GRUB network images prove themselves by the grub.cfg they read
+// under /grub on the TFTP server they came from.
 static BootProgram grubFromCache(std::string fileName, std::string package,
                                  std::string architecture, std::string pathInPackage) {
-  return {std::move(fileName), std::move(package), std::move(architecture),
-          std::move(pathInPackage), true, ToolSource::Host, "", {}};
+  BootProgram program = fromCache(std::move(fileName), std::move(package),
+                                  std::move(architecture), std::move(pathInPackage), {});
+  program.readsGrubConfig = true;
+  return program;
+}
+
+// An entry's identity; the rest of its facts are set by name below.
+static FirmwareSpec entry(Firmware firmware, std::string name, std::string imageKind,
+                          uint16_t peMachine) {
+  FirmwareSpec spec;
+  spec.firmware = firmware;
+  spec.name = std::move(name);
+  spec.imageKind = std::move(imageKind);
+  spec.peMachine = peMachine;
+  return spec;
 }
 
 // EDK2's boot manager names the boot option iPXE's LoadFile handle gives it
@@ -30,30 +55,30 @@ static const std::vector<std::string> kEdk2StartsTheRomsEntry{
 static std::vector<FirmwareSpec> makeFirmwareTable() {
   std::vector<FirmwareSpec> table;
 
-  FirmwareSpec seabios{Firmware::SeaBios, "seabios", "legacy"};
+  FirmwareSpec seabios = entry(Firmware::SeaBios, "seabios", "legacy", 0);
   seabios.uefi = false;
   seabios.files = {"qemu-system-x86_64", "qemu-system-x86", "/usr/share/seabios/bios-256k.bin", "",
                    "seabios"};
   seabios.machine = {"-machine", "pc"};
   seabios.flash = FlashStyle::Bios;
   seabios.hostArchitecture = true;
-  seabios.bootProgram = {"undionly.kpxe", "ipxe", "all", "usr/lib/ipxe/undionly.kpxe"};
-  seabios.bootProgram.provingLines = {"using undionly on", "net0: 10.0.2.15"};
+  seabios.bootProgram = fromCache("undionly.kpxe", "ipxe", "all", "usr/lib/ipxe/undionly.kpxe",
+                                  {"using undionly on", "net0: 10.0.2.15"});
   table.push_back(seabios);
 
-  FirmwareSpec ovmf{Firmware::Ovmf, "ovmf", "efi:x86_64", pe::kMachineX64};
+  FirmwareSpec ovmf = entry(Firmware::Ovmf, "ovmf", "efi:x86_64", pe::kMachineX64);
   ovmf.files = {"qemu-system-x86_64", "qemu-system-x86", "/usr/share/OVMF/OVMF_CODE_4M.fd",
                 "/usr/share/OVMF/OVMF_VARS_4M.fd", "ovmf"};
   ovmf.machine = {"-machine", "q35"};
   ovmf.hostArchitecture = true;
-  ovmf.bootProgram = {"snponly.efi", "ipxe", "all", "usr/lib/ipxe/snponly.efi"};
-  ovmf.bootProgram.provingLines = {"using SNP on SNP-", "net0: 10.0.2.15"};
+  ovmf.bootProgram = fromCache("snponly.efi", "ipxe", "all", "usr/lib/ipxe/snponly.efi",
+                               {"using SNP on SNP-", "net0: 10.0.2.15"});
   table.push_back(ovmf);
 
   // Debian builds 32-bit OVMF only with SMM (the secboot flavour): SMM on,
   // its flash writable only from SMM. With no keys enrolled in the variable
   // store, Secure Boot stays off.
-  FirmwareSpec ovmf32{Firmware::Ovmf32, "ovmf32", "efi:i386", pe::kMachineIa32};
+  FirmwareSpec ovmf32 = entry(Firmware::Ovmf32, "ovmf32", "efi:i386", pe::kMachineIa32);
   ovmf32.files = {"qemu-system-i386", "qemu-system-x86", "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
                   "/usr/share/OVMF/OVMF32_VARS_4M.fd", "ovmf-ia32"};
   ovmf32.machine = {"-machine", "q35,smm=on", "-global",
@@ -65,7 +90,7 @@ static std::vector<FirmwareSpec> makeFirmwareTable() {
 
   // On the virt machine too the NIC sits on the PCIe bus, where AAVMF
   // dispatches its option ROM like any PCI firmware.
-  FirmwareSpec aavmf{Firmware::Aavmf, "aavmf", "efi:arm64", pe::kMachineAArch64};
+  FirmwareSpec aavmf = entry(Firmware::Aavmf, "aavmf", "efi:arm64", pe::kMachineAArch64);
   aavmf.files = {"qemu-system-aarch64", "qemu-system-arm", "/usr/share/AAVMF/AAVMF_CODE.fd",
                  "/usr/share/AAVMF/AAVMF_VARS.fd", "qemu-efi-aarch64"};
   aavmf.machine = {"-machine", "virt", "-cpu", "max"};
@@ -79,7 +104,7 @@ static std::vector<FirmwareSpec> makeFirmwareTable() {
   // OpenSBI comes from QEMU's own data files; the firmware is the S-mode
   // payload in pflash0, which QEMU takes as such only through the machine's
   // pflash0/pflash1 properties.
-  FirmwareSpec riscv{Firmware::RiscvEdk2, "riscv-edk2", "efi:riscv64", pe::kMachineRiscV64};
+  FirmwareSpec riscv = entry(Firmware::RiscvEdk2, "riscv-edk2", "efi:riscv64", pe::kMachineRiscV64);
   riscv.source = ToolSource::Debian13Root;
   riscv.files = {"/usr/bin/qemu-system-riscv64", "qemu-system-misc",
                  "/usr/share/qemu-efi-riscv64/RISCV_VIRT_CODE.fd",
@@ -88,8 +113,9 @@ static std::vector<FirmwareSpec> makeFirmwareTable() {
   riscv.flash = FlashStyle::PflashMachineProps;
   riscv.memory = "512";
   riscv.ownNetworkStack = false;
-  riscv.bootProgram = {"grubnetriscv64.efi", "grub-efi-riscv64-bin", "riscv64", "", true,
-                       ToolSource::Debian13Root, "/usr/local/share/romfit/grubnetriscv64.efi", {}};
+  riscv.bootProgram = grubFromCache("grubnetriscv64.efi", "grub-efi-riscv64-bin", "riscv64", "");
+  riscv.bootProgram.source = ToolSource::Debian13Root;
+  riscv.bootProgram.pathInRoot = "/usr/local/share/romfit/grubnetriscv64.efi";
   riscv.romEntrySeen = kEdk2StartsTheRomsEntry;
   table.push_back(riscv);
 
@@ -98,8 +124,8 @@ static std::vector<FirmwareSpec> makeFirmwareTable() {
   // program: the boot program is iPXE's own snponly.efi for loong64, from
   // the iPXE tree (romfit build makes it beside the driver; romfit verify
   // takes it with --boot-program).
-  FirmwareSpec loongarch{Firmware::LoongArchEdk2, "loongarch-edk2", "efi:loong64",
-                         pe::kMachineLoongArch64};
+  FirmwareSpec loongarch =
+      entry(Firmware::LoongArchEdk2, "loongarch-edk2", "efi:loong64", pe::kMachineLoongArch64);
   loongarch.source = ToolSource::Debian13Root;
   loongarch.files = {"/usr/bin/qemu-system-loongarch64", "qemu-system-misc",
                      "/usr/share/qemu-efi-loongarch64/QEMU_EFI.fd",
@@ -107,8 +133,9 @@ static std::vector<FirmwareSpec> makeFirmwareTable() {
   loongarch.machine = {"-machine", "virt", "-cpu", "la464"};
   loongarch.memory = "1024";
   loongarch.ownNetworkStack = false;
-  loongarch.bootProgram = {"snponly.efi", "", "loong64", "", false, ToolSource::GivenByUser, "",
-                           {"using SNP on SNP-", "net0: 10.0.2.15"}};
+  loongarch.bootProgram =
+      fromCache("snponly.efi", "", "loong64", "", {"using SNP on SNP-", "net0: 10.0.2.15"});
+  loongarch.bootProgram.source = ToolSource::GivenByUser;
   loongarch.romEntrySeen = kEdk2StartsTheRomsEntry;
   loongarch.fullDepthLimits =
       "a boot program of Debian's: its main archive has none for loong64, so the program that "
@@ -168,13 +195,11 @@ llvm::Expected<std::vector<Firmware>> parseFirmwareSelection(llvm::StringRef tex
   return selected;
 }
 
-std::optional<std::string> efiImageKind(uint16_t machine) { return pe::efiImageKind(machine); }
-
 llvm::Expected<FirmwareForImage> firmwareForEfiImage(uint16_t machine) {
   for (const FirmwareSpec &spec : firmwareTable())
     if (spec.uefi && spec.peMachine == machine)
       return FirmwareForImage{spec.firmware, ""};
-  if (efiImageKind(machine))
+  if (pe::efiImageKind(machine))
     return FirmwareForImage{std::nullopt, "no firmware for it here"};
   return makeError("EFI image of unknown machine type 0x{:04x} (romfit knows i386 0x014c, "
                    "x86_64 0x8664, arm32 0x01c2, arm64 0xaa64, riscv64 0x5064, loong64 0x6264, "

@@ -64,7 +64,7 @@ struct BootProgram {
 // The console lines one boot must show, as data: each step is seen when
 // one of its alternatives appears, after the step before it.
 struct FirmwareSpec {
-  Firmware firmware;
+  Firmware firmware = Firmware::SeaBios;
   std::string name;       // "seabios", "ovmf", ... as --firmware takes them
   std::string imageKind;  // "legacy", "efi:x86_64", ... as romfit build's --image
   uint16_t peMachine = 0;  // EFI images: the PE machine type it runs; 0 for legacy
@@ -104,10 +104,6 @@ bool isUefi(Firmware firmware);
 llvm::Expected<std::vector<Firmware>> parseFirmwareSelection(llvm::StringRef text);
 
 FirmwareFiles defaultFirmwareFiles(Firmware firmware);
-
-// "efi:x86_64", "efi:i386", ... as romfit build's --image names them; an
-// unknown machine type gives nullopt.
-std::optional<std::string> efiImageKind(uint16_t machine);
 
 // Which firmware runs an image: nullopt with `why` set when the image kind
 // is known but no firmware here runs it (arm32, EBC, ...).

@@ -4,6 +4,7 @@
 #include <llvm/ADT/STLExtras.h>
 
 #include "rom/pci_rom.h"
+#include "rom/pe_summary.h"
 #include "support/error.h"
 #include "support/file_io.h"
 
@@ -29,7 +30,7 @@ llvm::Expected<std::vector<ImagePlan>> planRomVerification(llvm::ArrayRef<uint8_
         return withContext(firmware.takeError(),
                            fmt::format("{}: image {} at offset 0x{:x}", path.str(), index,
                                        image.offset));
-      entry.kind = *efiImageKind(image.efi->machine);
+      entry.kind = *pe::efiImageKind(image.efi->machine);
       entry.firmware = firmware->firmware;
       entry.notVerifiedReason = firmware->why;
     } else {
