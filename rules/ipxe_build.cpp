@@ -243,12 +243,17 @@ llvm::Expected<std::map<std::string, std::string>> crossPrefixes(
 std::vector<MakeInvocation> imageMakes(const std::string &sourceDir, const BuildOptions &options,
                                        const std::vector<ImageKind> &kinds,
                                        const std::map<std::string, std::string> &cross) {
-  // Each make costs iPXE's reading of its ~1000 dependency files, so the
-  // images whose make variables agree share one.
-  std::vector<std::vector<std::string>> variableSets;
+  // One make per bin directory, as iPXE's own Makefile recurses: a make
+  // whose goals name several bin directories builds each in a sub-make and
+  // anything outside them (util/elf2efi64) at its top level, where no BIN is
+  // set and the converter misses its flags (-fshort-wchar), so a tree's
+  // first build failed. Separate makes also read iPXE's ~1000 dependency
+  // files once per directory instead of once more for the top level.
+  std::vector<std::pair<std::vector<std::string>, std::string>> variableSets;
   std::vector<std::vector<std::string>> targetsOf;
   for (const ImageKind &kind : kinds) {
-    std::vector<std::string> variables = makeVariables(options, kind, cross);
+    std::pair<std::vector<std::string>, std::string> variables{
+        makeVariables(options, kind, cross), kind.binDir};
     auto found = llvm::find(variableSets, variables);
     size_t index = found - variableSets.begin();
     if (found == variableSets.end()) {
@@ -265,7 +270,7 @@ std::vector<MakeInvocation> imageMakes(const std::string &sourceDir, const Build
   }
   std::vector<MakeInvocation> makes;
   for (size_t index = 0; index < variableSets.size(); ++index) {
-    MakeInvocation make{sourceDir, variableSets[index], false};
+    MakeInvocation make{sourceDir, variableSets[index].first, false};
     if (options.jobs)
       make.arguments.push_back("-j" + std::to_string(options.jobs));
     // The archive and the converter once, however many ROMs.

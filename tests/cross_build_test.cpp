@@ -87,31 +87,35 @@ TEST(CrossPrefixes, BadArgumentsAreNamed) {
         << test.expected;
 }
 
-TEST(ImageMakes, OneMakePerCrossNamingTheTargetsOfAllItsBinDirectories) {
+// One make per bin directory: a make naming several builds the converter at
+// iPXE's top level, where no BIN is set and it misses -fshort-wchar.
+TEST(ImageMakes, OneMakePerBinDirectoryEachWithItsOwnConverter) {
   BuildOptions options;
   options.config = "qemu";
   options.romIds = {"8086100e", "808610d3"};
   options.jobs = 2;
   auto makes = imageMakes("/src", options, kindsNamed(kAllFive),
                           {{"arm64", "aarch64-linux-gnu-"}, {"riscv64", "riscv64-linux-gnu-"}});
-  ASSERT_EQ(makes.size(), 3u);
-  // The host's three (legacy, i386, x86_64): one make, no CROSS.
-  EXPECT_EQ(makes[0].arguments,
+  ASSERT_EQ(makes.size(), 5u);
+  EXPECT_EQ(makes[0].arguments, (std::vector<std::string>{"CONFIG=qemu", "-j2", "bin/8086100e.rom",
+                                                          "bin/808610d3.rom"}));
+  EXPECT_EQ(makes[1].arguments,
             (std::vector<std::string>{"CONFIG=qemu", "-j2", "bin-i386-efi/blib.a",
                                       "bin-i386-efi/version.8086100e.efidrv.o",
                                       "bin-i386-efi/version.808610d3.efidrv.o",
-                                      "bin-x86_64-efi/blib.a",
+                                      "util/elf2efi32"}));
+  EXPECT_EQ(makes[2].arguments,
+            (std::vector<std::string>{"CONFIG=qemu", "-j2", "bin-x86_64-efi/blib.a",
                                       "bin-x86_64-efi/version.8086100e.efidrv.o",
                                       "bin-x86_64-efi/version.808610d3.efidrv.o",
-                                      "bin/8086100e.rom", "bin/808610d3.rom", "util/elf2efi32",
                                       "util/elf2efi64"}));
-  EXPECT_EQ(makes[1].arguments,
+  EXPECT_EQ(makes[3].arguments,
             (std::vector<std::string>{"CONFIG=qemu", "CROSS=aarch64-linux-gnu-", "-j2",
                                       "bin-arm64-efi/blib.a",
                                       "bin-arm64-efi/version.8086100e.efidrv.o",
                                       "bin-arm64-efi/version.808610d3.efidrv.o", "util/elf2efi64"}));
-  EXPECT_EQ(makes[2].arguments[1], "CROSS=riscv64-linux-gnu-");
-  EXPECT_EQ(makes[2].arguments[3], "bin-riscv64-efi/blib.a");
+  EXPECT_EQ(makes[4].arguments[1], "CROSS=riscv64-linux-gnu-");
+  EXPECT_EQ(makes[4].arguments[3], "bin-riscv64-efi/blib.a");
   for (const MakeInvocation &make : makes) {
     EXPECT_EQ(make.directory, "/src");
     EXPECT_FALSE(make.quiet);
