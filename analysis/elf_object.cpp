@@ -26,8 +26,12 @@ bool ElfSymbol::isArmMappingSymbol() const {
 
 namespace {
 
-// ".L" then text, \x01 or \x02: GNU as's own names for local labels.
+// ".L" then text, \x01 or \x02: GNU as's own names for local labels; and
+// "L0\x01", the fake label name of targets without a dotted local prefix
+// (LoongArch objects keep it in their symbol tables).
 bool isAssemblerLocalLabel(llvm::StringRef name) {
+  if (name == llvm::StringRef("L0\x01", 3))
+    return true;
   return name.startswith(".L") && llvm::all_of(name, [](char c) {
     return c == '\x01' || c == '\x02' || (uint8_t(c) >= 0x20 && uint8_t(c) < 0x7f);
   });

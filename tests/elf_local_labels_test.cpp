@@ -1,7 +1,8 @@
 // ctest-labels: slow
 // Compiles an object with gcc (hence the label), then renames one of its
 // symbols in place: GNU as's names for numeric local labels (".L2" "\x02"
-// "1", kept in RISC-V objects for relaxation) are read, while other names
+// "1", kept in RISC-V objects for relaxation) and its fake label ("L0"
+// "\x01", kept in LoongArch objects) are read, while other names
 // with control bytes are still refused.
 #include <gtest/gtest.h>
 
@@ -37,7 +38,8 @@ llvm::Expected<analysis::ElfObject> readRenamed(const Bytes &object, llvm::Strin
 
 TEST(ElfLocalLabels, AssemblerLocalLabelNamesAreReadOthersWithControlBytesAreNot) {
   std::string directory = makeScratchDir("elf-local-labels");
-  std::ofstream(directory + "/l.c") << "int zL2q1(void) { return 1; }\n";
+  std::ofstream(directory + "/l.c") << "int zL2q1(void) { return 1; }\n"
+                                      "int zq1(void) { return 2; }\n";
   ASSERT_EQ(runProgram("gcc", {"-c", "-O2", directory + "/l.c", "-o", directory + "/l.o"}).status,
             0);
   auto object = readFileBytes(directory + "/l.o");
@@ -49,6 +51,10 @@ TEST(ElfLocalLabels, AssemblerLocalLabelNamesAreReadOthersWithControlBytesAreNot
   EXPECT_TRUE(llvm::any_of(label->symbols, [](const analysis::ElfSymbol &symbol) {
     return symbol.name == llvm::StringRef(".L2\x02" "1", 5);
   }));
+
+  // GNU as's fake label for LoongArch: "L0\x01", with no leading dot.
+  auto fake = readRenamed(*object, "zq1", llvm::StringRef("L0\x01", 3), storage);
+  ASSERT_TRUE(bool(fake)) << llvm::toString(fake.takeError());
 
   auto escape = readRenamed(*object, "zL2q1", llvm::StringRef("zL2\x1b" "1", 5), storage);
   ASSERT_FALSE(bool(escape));
