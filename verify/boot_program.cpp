@@ -92,8 +92,13 @@ const char kGrubMarker[] = "romfit-proof: GRUB ran grub.cfg fetched over TFTP";
 std::string grubConfig() {
   // GRUB expands the variables, so the marker is assembled only by running
   // the file: a console that merely echoed the file's text would not show it.
+  // The empty line first puts the marker at the start of a line: a program
+  // that wrote to the serial port without the firmware's console (a test
+  // driver) leaves that console's cursor mid-line, and GRUB would wrap the
+  // marker at column 80 from there.
   return "set romfit_what=grub.cfg\n"
          "set romfit_how=TFTP\n"
+         "echo \"\"\n"
          "echo \"romfit-proof: GRUB ran ${romfit_what} fetched over ${romfit_how}\"\n"
          "sleep 30\n";
 }
