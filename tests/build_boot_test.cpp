@@ -4,6 +4,8 @@
 // but is caught by the boot check.
 #include <gtest/gtest.h>
 
+#include "support/file_io.h"
+#include "support/tool_root.h"
 #include "tests/build_fixture.h"
 
 namespace romfit {
@@ -61,6 +63,67 @@ TEST(BuildBoot, PrunedArm64FixtureRomPassesAFullNetworkBootOnAavmf) {
       << unpruned.out;
   EXPECT_NE(unpruned.out.find("passed: 1 of 1 images passed"), std::string::npos)
       << unpruned.out;
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+// riscv64 and loong64, cross-built with Debian 13's compilers from the root
+// scripts/setup makes. Their firmwares have no network stack, so under
+// CONFIG=qemu romfit's overlay keeps the drivers' own boot path: EDK2's boot
+// manager calls LoadFile, the driver gets an address with DHCP, downloads
+// the boot file over TFTP and has the firmware start it. On RISC-V EDK2 that
+// is GRUB's network image, which fetches its grub.cfg through the driver's
+// SNP; on LoongArch EDK2 the tree's own snponly.efi, which gets an address
+// of its own through that SNP.
+TEST(BuildBoot, FixtureDriversBootRiscvAndLoongArchFirmwareThroughTheirOwnBootPath) {
+  std::string scratch = testing::makeScratchDir("build-boot-own-path");
+  std::string tree = testing::copyMinipxe(scratch);
+  auto build = runRomfit({"build", "--ipxe", tree, "--config", "qemu", "--rom", "8086100e",
+                          "--image", "efi:riscv64", "--image", "efi:loong64", "--cross",
+                          "riscv64=riscv64-linux-gnu-", "--cross", "loong64=loongarch64-linux-gnu-",
+                          "--verify", "-o", scratch + "/out"});
+  EXPECT_EQ(build.status, 0) << build.out << build.err;
+  EXPECT_NE(build.out.find("efi:riscv64  riscv-edk2 PASS"), std::string::npos) << build.out;
+  EXPECT_NE(build.out.find("efi:loong64  loongarch-edk2 PASS"), std::string::npos) << build.out;
+  EXPECT_NE(build.out.find("passed: 2 of 2 images passed"), std::string::npos) << build.out;
+  auto overlay = readFileBytes(tree + "/config/local/qemu/general.h");
+  ASSERT_TRUE(bool(overlay)) << llvm::toString(overlay.takeError());
+  EXPECT_NE(std::string(overlay->begin(), overlay->end()).find("#undef EFI_DOWNGRADE_UX"),
+            std::string::npos);
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+// The negative control of the test above: the same drivers built as iPXE
+// builds them under CONFIG=qemu, SNP-only (no overlay), load and publish the
+// NIC on both firmwares, which then end in their shell: an SNP-only image
+// cannot network-boot a firmware without a network stack of its own.
+TEST(BuildBoot, SnpOnlyFixtureDriversLoadButCannotBootRiscvOrLoongArchFirmware) {
+  std::string scratch = testing::makeScratchDir("build-boot-snp-only");
+  std::string tree = testing::copyMinipxe(scratch);
+  support::ToolRoot root = support::ToolRoot::fromEnvironment();
+  ASSERT_FALSE(bool(root.checkReady()));
+  struct Arch {
+    const char *cross, *bin, *firmware;
+  };
+  for (const Arch &arch : {Arch{"riscv64-linux-gnu-", "bin-riscv64-efi", "riscv-edk2"},
+                           Arch{"loongarch64-linux-gnu-", "bin-loong64-efi", "loongarch-edk2"}}) {
+    std::string bin = tree + "/" + arch.bin;
+    auto make = testing::runProgram(
+        "make", {"-C", tree, std::string("CROSS=") + root.hostCrossDirectory() + "/" + arch.cross,
+                 "CONFIG=qemu", std::string(arch.bin) + "/8086100e.efirom",
+                 std::string(arch.bin) + "/snponly.efi"});
+    ASSERT_EQ(make.status, 0) << make.out << make.err;
+    auto verify = runRomfit({"verify", "--boot", bin + "/8086100e.efirom", "--boot-program",
+                             std::string("efi:loong64=") + bin + "/snponly.efi", "--timeout",
+                             "120", "--json"});
+    EXPECT_EQ(verify.status, 1) << verify.out << verify.err;
+    EXPECT_NE(verify.out.find(std::string("\"firmware\": \"") + arch.firmware + "\""),
+              std::string::npos)
+        << verify.out;
+    EXPECT_NE(verify.out.find("\"outcome\": \"firmware-gave-up\""), std::string::npos)
+        << verify.out;
+    // The driver ran and published the NIC: what is missing is a boot path.
+    EXPECT_NE(verify.out.find(kDriverLine), std::string::npos) << verify.out;
+  }
   llvm::sys::fs::remove_directories(scratch);
 }
 
