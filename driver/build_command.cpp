@@ -202,7 +202,7 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
     if (!directory)
       return directory.takeError();
     options.autoRuleSets = rules::builtInRuleSets(*directory);
-    options.ownBootPathRules = *directory + "/efi-netboot.rules";
+    options.ownBootPathRuleSets = rules::builtInOwnBootPathRuleSets(*directory);
   }
   options.romIds = arguments.getAll("--rom");
   options.imageNames = arguments.getAll("--image");
@@ -303,7 +303,8 @@ RegisterCommand registration{
         "riscv64 and loong64 images are proven on Debian 13's RISC-V and LoongArch\n"
         "EDK2, which have no network stack of their own: their drivers keep iPXE's\n"
         "own boot path under any --config (an overlay in config/local/CONFIG/) and\n"
-        "--rules auto prunes them under efi-netboot.rules; loong64's boot program is\n"
+        "--rules auto prunes them under efi-netboot.rules (else, where its preconditions\n"
+        "fail, efi-full-ux.rules: never a set that cuts LoadFile); loong64's boot program is\n"
         "the tree's own bin-loong64-efi/snponly.efi, made beside the driver.\n"
         "Every pruned ROM is then proven as `romfit verify --boot` proves it, image by\n"
         "image, wherever QEMU, the firmware and the boot programs are installed (what\n"

@@ -29,11 +29,13 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
   std::vector<rules::RuleSet> candidates;
   std::optional<rules::PruneDecision> decision;
   const rules::RuleSet *chosen = nullptr;
-  if (*rulesPath == "auto") {
+  if (*rulesPath == rules::kAutoRules || *rulesPath == rules::kAutoOwnBootPathRules) {
     auto rulesDirectory = builtInRulesDirectory();
     if (!rulesDirectory)
       return rulesDirectory.takeError();
-    for (const std::string &path : rules::builtInRuleSets(*rulesDirectory)) {
+    for (const std::string &path : *rulesPath == rules::kAutoRules
+                                       ? rules::builtInRuleSets(*rulesDirectory)
+                                       : rules::builtInOwnBootPathRuleSets(*rulesDirectory)) {
       auto candidate = rules::loadRuleSet(path);
       if (!candidate)
         return candidate.takeError();
@@ -102,8 +104,9 @@ RegisterCommand registration{
         "--rules auto that set is passed over, and prune.json says why.",
         {
             {{"--rules"}, "FILE",
-             "the rule set (see docs/rules.md), or auto: the strongest built-in set whose "
-             "preconditions hold"},
+             "the rule set (see docs/rules.md); auto: the strongest built-in set whose "
+             "preconditions hold; auto-own-boot-path: the same among the sets that keep iPXE's "
+             "own boot path (efi-netboot, else efi-full-ux)"},
             {{"--out-dir"}, "DIR", "where stub.c, pruned.a and prune.json go"},
             {{"-C", "--directory"}, "DIR", "the directory the link command runs in"},
         },

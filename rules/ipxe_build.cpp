@@ -1,3 +1,4 @@
+#include "rules/rule_set.h"
 #include "rules/ipxe_build.h"
 
 #include <algorithm>
@@ -283,6 +284,27 @@ std::vector<MakeInvocation> imageMakes(const std::string &sourceDir, const Build
   return makes;
 }
 
+// A driver for a firmware without a network stack of its own boots only
+// through LoadFile into ipxe(): a rule set that cuts the way into ipxe()
+// would make it SNP-only, a driver that publishes the NIC and can never
+// boot there. Such a set is refused for those images before any make runs.
+static llvm::Error checkKeepsOwnBootPath(const std::string &rulesPath,
+                                         const std::vector<ImageKind> &ownBootPath) {
+  if (ownBootPath.empty())
+    return llvm::Error::success();
+  auto ruleSet = loadRuleSet(rulesPath);
+  if (!ruleSet)
+    return ruleSet.takeError();
+  for (const CutRule &cut : ruleSet->cuts)
+    if (cut.target() == "ipxe")
+      return makeError("{}:{}: 'cut {}' takes away iPXE's own boot path (LoadFile into "
+                       "ipxe()), the only way image {} can boot: its firmware has no network "
+                       "stack of its own. Build it with --rules auto (efi-netboot.rules) or a "
+                       "set that keeps ipxe()",
+                       cut.file, cut.line, cut.cut, ownBootPath.front().name);
+  return llvm::Error::success();
+}
+
 llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   auto source = findIpxeSourceDir(options.ipxeTree);
   if (!source)
@@ -301,6 +323,15 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
       return kind.takeError();
     kinds.push_back(*kind);
   }
+  // The drivers of firmwares without a network stack keep iPXE's own boot
+  // path under any CONFIG, and are pruned under a rule set of their own.
+  std::vector<ImageKind> ownBootPath;
+  for (const ImageKind &kind : kinds)
+    if (llvm::is_contained(options.ownBootPathImages, kind.name))
+      ownBootPath.push_back(kind);
+  if (options.rulesPath != kAutoRules)
+    if (llvm::Error error = checkKeepsOwnBootPath(options.rulesPath, ownBootPath))
+      return error;
   // Every prefix is checked before any make runs, used or not: a typo in one
   // is a typo however the images turn out.
   auto cross = crossPrefixesForMake(options.cross, kinds);
@@ -317,21 +348,16 @@ llvm::Expected<BuildOutcome> runBuild(const BuildOptions &options) {
   graph.outDir = absolute(options.outDir);
   graph.compressionLevel = options.compressionLevel;
   graph.layout = options.layout;
-  // The drivers of firmwares without a network stack keep iPXE's own boot
-  // path under any CONFIG, and are pruned under a rule set of their own.
-  std::vector<ImageKind> ownBootPath;
-  for (const ImageKind &kind : kinds)
-    if (llvm::is_contained(options.ownBootPathImages, kind.name))
-      ownBootPath.push_back(kind);
-  if (options.rulesPath == "auto") {
+  if (options.rulesPath == kAutoRules) {
     graph.rulesPath = "auto";
     for (const std::string &path : options.autoRuleSets)
       graph.ruleFiles.push_back(absolute(path));
-    if (!options.ownBootPathRules.empty() && !ownBootPath.empty()) {
-      std::string rules = absolute(options.ownBootPathRules);
-      graph.ruleFiles.push_back(rules);
+    if (!options.ownBootPathRuleSets.empty() && !ownBootPath.empty()) {
+      for (const std::string &path : options.ownBootPathRuleSets)
+        if (!llvm::is_contained(graph.ruleFiles, absolute(path)))
+          graph.ruleFiles.push_back(absolute(path));
       for (const ImageKind &kind : ownBootPath)
-        graph.rulesByImage[kind.name] = rules;
+        graph.rulesByImage[kind.name] = kAutoOwnBootPathRules;
     }
   } else {
     graph.rulesPath = absolute(options.rulesPath);

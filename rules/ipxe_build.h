@@ -28,8 +28,9 @@ struct BuildOptions {
   // Image kinds ("efi:riscv64") whose firmware has no network stack of its
   // own: their drivers keep iPXE's own boot path (config_overlay).
   std::vector<std::string> ownBootPathImages;
-  // Under --rules auto, the rule set those images are pruned under instead.
-  std::string ownBootPathRules;
+  // Under --rules auto, the rule sets those images choose from instead
+  // (builtInOwnBootPathRuleSets), handed to prune as --rules auto-own-boot-path.
+  std::vector<std::string> ownBootPathRuleSets;
   unsigned jobs = 0;                   // 0: make's and ninja's default
   std::string outDir;
   std::string romfit;                  // this executable

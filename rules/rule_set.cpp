@@ -39,6 +39,13 @@ std::vector<std::string> builtInRuleSets(llvm::StringRef rulesDirectory) {
   return paths;
 }
 
+std::vector<std::string> builtInOwnBootPathRuleSets(llvm::StringRef rulesDirectory) {
+  std::vector<std::string> paths;
+  for (const char *name : {"efi-netboot.rules", "efi-full-ux.rules"})
+    paths.push_back((rulesDirectory + "/" + name).str());
+  return paths;
+}
+
 llvm::StringRef requireRuleName(RequireRule rule) {
   switch (rule) {
   case RequireRule::Keep: return "keep";

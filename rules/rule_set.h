@@ -88,5 +88,12 @@ llvm::StringRef requireRuleName(RequireRule rule);
 // What `--rules auto` chooses from, strongest first: the first whose
 // preconditions hold on a link is used. Paths inside `rulesDirectory`.
 std::vector<std::string> builtInRuleSets(llvm::StringRef rulesDirectory);
+// The same for a driver that keeps iPXE's own boot path (a firmware with no
+// network stack of its own): efi-netboot.rules, where its preconditions (iPXE's
+// code) hold, else efi-full-ux.rules; never a set that cuts LoadFile.
+std::vector<std::string> builtInOwnBootPathRuleSets(llvm::StringRef rulesDirectory);
+// What --rules names the two choices by.
+inline constexpr const char kAutoRules[] = "auto";
+inline constexpr const char kAutoOwnBootPathRules[] = "auto-own-boot-path";
 
 } // namespace romfit::rules

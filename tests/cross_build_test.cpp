@@ -152,5 +152,33 @@ TEST(RunBuild, AMissingOrUnknownCrossCompilerStopsItBeforeAnyMake) {
   }
 }
 
+// A driver whose firmware has no network stack boots only through LoadFile
+// into ipxe(): a rule set that cuts that way is refused for it, by file and
+// line, before any make runs; the same set is fine for the other images.
+TEST(RunBuild, ARuleSetCuttingTheOwnBootPathIsRefusedForRiscvAndLoongArchImages) {
+  testing::FakeProcessRunner runner([](const testing::FakeRun &) { return 1; });
+  BuildOptions options;
+  options.ipxeTree = ROMFIT_SOURCE_DIR "/tests/fixtures/minipxe";
+  options.romIds = {"8086100e"};
+  options.imageNames = {"efi:x86_64", "efi:loong64"};
+  options.ownBootPathImages = {"efi:riscv64", "efi:loong64"};
+  options.outDir = "/nonexistent/out";
+  options.rulesPath = ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules";
+  options.runner = &runner;
+  auto outcome = runBuild(options);
+  ASSERT_FALSE(bool(outcome));
+  std::string message = llvm::toString(outcome.takeError());
+  EXPECT_NE(message.find("efi-downgrade-ux.rules:"), std::string::npos) << message;
+  EXPECT_NE(message.find("'cut efi_snp_load_file->ipxe'"), std::string::npos) << message;
+  EXPECT_NE(message.find("image efi:loong64"), std::string::npos) << message;
+  EXPECT_TRUE(runner.runs.empty());
+
+  options.imageNames = {"efi:x86_64"};
+  options.cross.clear();
+  auto x86Only = runBuild(options);
+  std::string other = x86Only ? "" : llvm::toString(x86Only.takeError());
+  EXPECT_EQ(other.find("own boot path"), std::string::npos) << other;
+}
+
 } // namespace
 } // namespace romfit::rules
