@@ -153,7 +153,7 @@ llvm::Expected<int> runPack(const ParsedArguments &arguments) {
   BudgetLine line = measureAgainstBudget(rom->size(), *budget);
   fmt::print("{}:\n", *output);
   printBudgetTable(rows, line);
-  if (!line.fits()) {
+  if (!line.fits() && !arguments.has("--no-budget-gate")) {
     std::fflush(stdout);
     fmt::print(stderr,
                "romfit pack: over budget by {} bytes: {} B against a budget of {} B; {} not "
@@ -179,7 +179,10 @@ RegisterCommand registerPack(
             "machine and subsystem from the PE, EFI-compressed unless --no-compress); an\n"
             "existing EFI ROM image is taken as is. Only the final image is flagged last,\n"
             "with the checksum kept valid. Vendor, device and class default to the first\n"
-            "legacy image's. A ROM over the budget is not written (exit status 1).",
+            "legacy image's. A ROM over the budget is not written (exit status 1), unless\n"
+            "--no-budget-gate: then the table still measures it against the budget and the\n"
+            "ROM is written, for a caller that gates it itself (romfit build does, and builds\n"
+            "the unpruned ROM, over budget by design, to compare with).",
         .options =
             {
                 {{"-o", "--output"}, "OUT", "the ROM to write"},
@@ -193,6 +196,7 @@ RegisterCommand registerPack(
                 {{"--level"}, "LEVEL", "EFI compression: optimal (smallest, default) or fast"},
                 {{"--pad"}, "SIZE|pow2", "pad the ROM with zeros to SIZE or the next power of two"},
                 {{"--budget"}, "SIZE", "size budget (default 256KiB)"},
+                {{"--no-budget-gate"}, "", "write the ROM even when it is over the budget"},
             },
         .maxPositionals = 0,
     },

@@ -195,7 +195,7 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
     for (const auto &[output, images, level] :
          {std::tuple{kRelative.prunedRom(rom.romId), prunedImages, inputs.compressionLevel},
           std::tuple{kRelative.unprunedRom(rom.romId), unprunedImages, efi::EfiLevel::Fast}}) {
-      Argv pack{inputs.romfit, "pack", "-o", output, "--budget", "16MiB", "--level",
+      Argv pack{inputs.romfit, "pack", "-o", output, "--no-budget-gate", "--level",
                 efi::levelName(level).str()};
       for (size_t i = 0; i < rom.images.size(); ++i) {
         pack.push_back(rom.images[i].kind.efi ? "--efi" : "--legacy");

@@ -305,6 +305,22 @@ TEST(PackCommand, OverBudgetWritesNothingAndNamesTheExcess) {
   llvm::sys::fs::remove_directories(dir);
 }
 
+// romfit build gates the budget itself, after building the unpruned ROM it
+// compares with: pack still measures, and writes.
+TEST(PackCommand, NoBudgetGateWritesAnOverBudgetRomAndStillMeasuresIt) {
+  std::string dir = makeScratchDir("pack-no-gate");
+  ASSERT_EQ(runRomfit({"unpack", std::string(kDebianRomDir) + "/efi-e1000.rom", "-o", dir}).status, 0);
+  std::string packed = dir + "/packed.rom";
+  CommandResult pack = runRomfit({"pack", "-o", packed, "--legacy", dir + "/image0-legacy.rom",
+                                  "--pad", "512KiB", "--no-budget-gate"});
+  EXPECT_EQ(pack.status, 0) << pack.err;
+  EXPECT_NE(pack.out.find("262,144"), std::string::npos) << pack.out;  // over by that much
+  uint64_t size = 0;
+  EXPECT_FALSE(llvm::sys::fs::file_size(packed, size));
+  EXPECT_EQ(size, 524288u);
+  llvm::sys::fs::remove_directories(dir);
+}
+
 TEST(PackCommand, WrappingAPeWithoutIdsIsAUsageError) {
   std::string dir = makeScratchDir("pack-noids");
   ASSERT_EQ(runRomfit({"unpack", std::string(kDebianRomDir) + "/efi-e1000.rom", "-o", dir}).status, 0);
