@@ -38,9 +38,9 @@ struct BuildGraphInputs {
   std::string outDir;     // absolute
   std::string rulesPath;  // absolute, or "auto" (romfit prune chooses per link)
   std::vector<std::string> ruleFiles;  // what the prune reads: a change re-prunes
-  // Image kinds pruned under a rule set of their own instead of rulesPath's
-  // "auto" (absolute paths, also in ruleFiles): the drivers of firmwares
-  // with no network stack, under efi-netboot.rules.
+  // Image kinds pruned under a rule choice of their own instead of
+  // rulesPath's "auto": the drivers of firmwares with no network stack,
+  // under "auto-own-boot-path" (whose sets are in ruleFiles too).
   std::map<std::string, std::string> rulesByImage;
   efi::EfiLevel compressionLevel = efi::kDefaultLevel;
   // Of the pruned EFI images: with Similarity the pruned link runs twice, in

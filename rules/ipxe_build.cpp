@@ -1,4 +1,3 @@
-#include "rules/rule_set.h"
 #include "rules/ipxe_build.h"
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include "rules/config_overlay.h"
 #include "rules/make_runner.h"
 #include "rules/ninja_writer.h"
+#include "rules/rule_set.h"
 
 namespace romfit::rules {
 namespace {
@@ -250,15 +250,17 @@ std::vector<MakeInvocation> imageMakes(const std::string &sourceDir, const Build
   // set and the converter misses its flags (-fshort-wchar), so a tree's
   // first build failed. Separate makes also read iPXE's ~1000 dependency
   // files once per directory instead of once more for the top level.
-  std::vector<std::pair<std::vector<std::string>, std::string>> variableSets;
+  // A bin directory is one image kind, so its make's variables are that
+  // kind's.
+  std::vector<const ImageKind *> kindOf;
   std::vector<std::vector<std::string>> targetsOf;
   for (const ImageKind &kind : kinds) {
-    std::pair<std::vector<std::string>, std::string> variables{
-        makeVariables(options, kind, cross), kind.binDir};
-    auto found = llvm::find(variableSets, variables);
-    size_t index = found - variableSets.begin();
-    if (found == variableSets.end()) {
-      variableSets.push_back(variables);
+    auto found = llvm::find_if(kindOf, [&](const ImageKind *seen) {
+      return seen->binDir == kind.binDir;
+    });
+    size_t index = found - kindOf.begin();
+    if (found == kindOf.end()) {
+      kindOf.push_back(&kind);
       targetsOf.emplace_back();
     }
     std::vector<std::string> &targets = targetsOf[index];
@@ -270,8 +272,8 @@ std::vector<MakeInvocation> imageMakes(const std::string &sourceDir, const Build
     }
   }
   std::vector<MakeInvocation> makes;
-  for (size_t index = 0; index < variableSets.size(); ++index) {
-    MakeInvocation make{sourceDir, variableSets[index].first, false};
+  for (size_t index = 0; index < kindOf.size(); ++index) {
+    MakeInvocation make{sourceDir, makeVariables(options, *kindOf[index], cross), false};
     if (options.jobs)
       make.arguments.push_back("-j" + std::to_string(options.jobs));
     // The archive and the converter once, however many ROMs.

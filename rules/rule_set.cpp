@@ -1,5 +1,7 @@
 #include "rules/rule_set.h"
 
+#include <initializer_list>
+
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/Path.h>
@@ -28,22 +30,25 @@ std::string Precondition::text() const {
   return "unreferenced " + symbol + (members.empty() ? "" : " in " + llvm::join(members, " "));
 }
 
+static std::vector<std::string> pathsIn(llvm::StringRef directory,
+                                        std::initializer_list<const char *> names) {
+  std::vector<std::string> paths;
+  for (const char *name : names)
+    paths.push_back((directory + "/" + name).str());
+  return paths;
+}
+
 std::vector<std::string> builtInRuleSets(llvm::StringRef rulesDirectory) {
   // Strongest first. efi-snp-only is efi-downgrade-ux plus cuts read in
   // iPXE's code, so it holds only where that code is linked; efi-downgrade-ux
   // cuts the LoadFile path, so its preconditions fail on drivers that keep
   // iPXE's boot stack.
-  std::vector<std::string> paths;
-  for (const char *name : {"efi-snp-only.rules", "efi-downgrade-ux.rules", "efi-full-ux.rules"})
-    paths.push_back((rulesDirectory + "/" + name).str());
-  return paths;
+  return pathsIn(rulesDirectory, {"efi-snp-only.rules", "efi-downgrade-ux.rules",
+                                  "efi-full-ux.rules"});
 }
 
 std::vector<std::string> builtInOwnBootPathRuleSets(llvm::StringRef rulesDirectory) {
-  std::vector<std::string> paths;
-  for (const char *name : {"efi-netboot.rules", "efi-full-ux.rules"})
-    paths.push_back((rulesDirectory + "/" + name).str());
-  return paths;
+  return pathsIn(rulesDirectory, {"efi-netboot.rules", "efi-full-ux.rules"});
 }
 
 llvm::StringRef requireRuleName(RequireRule rule) {
