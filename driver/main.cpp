@@ -1,3 +1,5 @@
+#include <signal.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -7,6 +9,7 @@
 #include <llvm/Support/Path.h>
 
 #include "driver/command.h"
+#include "support/interrupt.h"
 
 namespace romfit::driver {
 
@@ -71,6 +74,15 @@ static int run(int argc, char **argv) {
     return kExitOk;
   }
   auto status = command->run(*parsed);
+  if (int signal = support::interruptSignal()) {
+    // Whatever the command made of the interrupt (a killed make's status,
+    // an error) is a consequence of it, not news.
+    if (!status)
+      llvm::consumeError(status.takeError());
+    std::fflush(stdout);
+    fmt::print(stderr, "romfit {}: {}\n", name, llvm::toString(support::interruptedError()));
+    return -signal;
+  }
   if (!status) {
     std::fflush(stdout);
     fmt::print(stderr, "romfit {}: error: {}\n", name, llvm::toString(status.takeError()));
@@ -83,5 +95,14 @@ static int run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
-  return romfit::driver::run(argc, argv);
+  romfit::support::installInterruptHandling();
+  int status = romfit::driver::run(argc, argv);
+  if (status < 0) {
+    // Interrupted, every scope cleaned up: end by the signal itself, as a
+    // shell and make expect of an interrupted program.
+    std::fflush(nullptr);
+    ::signal(-status, SIG_DFL);
+    ::raise(-status);
+  }
+  return status;
 }

@@ -11,6 +11,7 @@
 #include <llvm/ADT/SmallVector.h>
 
 #include "support/child_process.h"
+#include "support/interrupt.h"
 #include "rules/link_recipe.h"
 
 namespace romfit::rules {
@@ -127,6 +128,8 @@ llvm::Expected<std::vector<ToolRun>> runAllToTheEnd(const std::vector<ToolJob> &
   // measured against make's own: the first polls come soon, then every 100 ms.
   auto pause = std::chrono::milliseconds(2);
   for (;;) {
+    if (support::interruptSignal())
+      return support::interruptedError();  // `running` stops what is left
     bool allEnded = true;
     for (auto &job : running) {
       if (!job->status)

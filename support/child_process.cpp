@@ -8,9 +8,8 @@
 
 #include <atomic>
 #include <cstring>
-#include <mutex>
 
-#include <llvm/Support/Signals.h>
+#include "support/interrupt.h"
 
 namespace romfit::support {
 namespace {
@@ -24,6 +23,8 @@ void signalTrackedGroups(int signal) {
     if (pid_t pid = slot.load(); pid > 0)
       ::kill(-pid, signal);
 }
+
+} // namespace
 
 // SIGTERM first: make then deletes the target it was writing and gcc its
 // output, where SIGKILL would leave a truncated object that make, seeing it
@@ -49,6 +50,8 @@ void endTrackedChildren() {
   signalTrackedGroups(SIGKILL);
 }
 
+namespace {
+
 // posix_spawn's attributes and file actions, destroyed however start() ends.
 struct SpawnSetup {
   posix_spawnattr_t attributes;
@@ -72,6 +75,9 @@ llvm::Expected<ChildProcess> ChildProcess::start(const std::vector<std::string> 
                                                  llvm::StringRef stderrPath) {
   if (command.empty())
     return makeError("cannot start a program: no command");
+  // After an interrupt nothing new starts: the build is ending.
+  if (interruptSignal())
+    return interruptedError();
   SpawnSetup setup;
   std::string out = stdoutPath.str(), err = stderrPath.str();
   const int writeFlags = O_WRONLY | O_CREAT | O_TRUNC;
@@ -100,8 +106,7 @@ llvm::Expected<ChildProcess> ChildProcess::start(const std::vector<std::string> 
 }
 
 void trackChild(pid_t pid) {
-  static std::once_flag installed;
-  std::call_once(installed, [] { llvm::sys::SetInterruptFunction(endTrackedChildren); });
+  installInterruptHandling();
   for (std::atomic<pid_t> &slot : tracked) {
     pid_t empty = 0;
     if (slot.compare_exchange_strong(empty, pid))

@@ -50,6 +50,8 @@ private:
 // not outlive it.
 void trackChild(pid_t pid);
 void untrackChild(pid_t pid);
+// The interrupt function (support/interrupt.h): signal-safe.
+void endTrackedChildren();
 
 // A running child (QEMU, make) that is killed and reaped however the scope is
 // left, so a timeout, an error or a pass never leaves a process spinning.

@@ -15,6 +15,7 @@
 #include "support/error.h"
 #include "support/file_io.h"
 #include "support/child_process.h"
+#include "support/interrupt.h"
 
 namespace romfit::verify {
 
@@ -323,6 +324,11 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const LocatedFirmware &firmwa
   std::unique_ptr<support::RunningProcess> process = std::move(*qemu);
   GrowingFile serial(files.serialLog), qemuStderr(files.qemuStderr);
   for (;;) {
+    // A QEMU ended by an interrupt did not fail its boot: no verdict at all.
+    if (support::interruptSignal()) {
+      process->stop();
+      return support::interruptedError();
+    }
     // Asked before reading so that the output of a QEMU that just exited is
     // read in full before its exit is reported.
     std::optional<int> exitStatus = process->exitStatus();
