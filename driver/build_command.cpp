@@ -18,6 +18,8 @@
 #include "report/budget_check.h"
 #include "report/build_summary.h"
 #include "report/rom_attribution.h"
+#include "verify/proof_record.h"
+#include "verify/published_rom.h"
 #include "verify/rom_verification.h"
 #include "verify/verification_report.h"
 #include "rules/ipxe_build.h"
@@ -70,15 +72,34 @@ llvm::Error makeTreeBootPrograms(const rules::BuildOptions &options,
   return llvm::Error::success();
 }
 
-// Boots every pruned ROM on the firmware of each of its images. A ROM that
-// fails is moved aside to ID.failed.rom: a ROM that fits but does not boot
-// must not stay where a packaging script picks ROMs up. Firmware or boot
-// programs that are not installed leave their images "not verified", unless
-// --verify asked for the proof outright.
+// What the build says of one ROM's proof, typed: the set summary, the
+// install step and the exit status read it.
+struct RomProof {
+  verify::ProofState state = verify::ProofState::Unverified;
+  std::string why;         // unverified: why not (--no-verify, a missing firmware)
+  std::string recordedAt;  // proven by an earlier build's boots (proofs.json), when
+};
+using RomProofs = std::map<std::string, RomProof>;
+
+verify::PublishedRomNames publishedNames(const rules::BuildGraphInputs &graph,
+                                         const std::string &romId) {
+  rules::BuildLayout layout = rules::layoutOf(graph);
+  return {layout.packedRom(romId), layout.unverifiedRom(romId), layout.provenRom(romId),
+          layout.failedRom(romId)};
+}
+
+// Boots every pruned ROM on the firmware of each of its images, unless
+// OUTDIR/proofs.json holds a pass of the very same bytes on the very same
+// QEMU, firmware and boot program files (--reverify boots it anyway). Until
+// its proof passes a ROM is ID.unverified.rom; then it becomes ID.rom, or
+// ID.failed.rom on a failure: a ROM that fits but does not boot must not
+// stay where a packaging script picks ROMs up. Firmware or boot programs
+// that are not installed leave their images "not verified", unless --verify
+// asked for the proof outright. An interrupt is an error here, never a
+// verdict: the ROM being booted stays unverified.
 llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
                                     const rules::BuildOptions &options,
-                                    const rules::BuildGraphInputs &graph,
-                                    std::map<std::string, std::string> &verdicts) {
+                                    const rules::BuildGraphInputs &graph, RomProofs &proofs) {
   bool required = arguments.has("--verify");
   auto proof = proofRequestFrom(arguments);
   if (!proof)
@@ -90,11 +111,19 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
   std::vector<verify::Firmware> all = verify::allFirmwares();
   std::vector<verify::MissingFirmware> missing;
   verify::BootTools tools = verify::locateAvailableTools({}, all, request, missing);
+  std::string recordPath = rules::layoutOf(graph).proofRecord();
+  std::string recordWarning;
+  verify::ProofRecord record = verify::ProofRecord::load(recordPath, &recordWarning);
+  if (!recordWarning.empty())
+    fmt::print(stderr, "romfit build: warning: {}\n", recordWarning);
 
   int status = kExitOk;
   for (const rules::RomBuild &rom : graph.roms) {
-    std::string romPath = rules::layoutOf(graph).prunedRom(rom.romId);
-    auto plan = verify::planRomVerification(romPath);
+    verify::PublishedRomNames names = publishedNames(graph, rom.romId);
+    auto bytes = readFileBytes(names.built);
+    if (!bytes)
+      return bytes.takeError();
+    auto plan = verify::planRomVerification(*bytes, names.built);
     if (!plan)
       return plan.takeError();
     if (required)
@@ -102,31 +131,53 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
         for (const verify::MissingFirmware &gap : missing)
           if (gap.firmware == firmware)
             return makeError("--verify: cannot prove ROM {}: {}", rom.romId, gap.reason);
-    request.romPath = romPath;
     request.firmwares = verify::firmwaresNeeded(*plan);
     request.nicModel = arguments.get("--nic").value_or(rules::qemuNicModel(rom.romId));
     if (request.nicModel.empty())
       return makeError("no QEMU NIC is known for ROM {}: give --nic MODEL, or --no-verify",
                        rom.romId);
+    auto key = record.keyFor(*bytes, tools, request, request.firmwares);
+    if (!key)
+      return key.takeError();
+    const verify::RecordedProof *recorded = record.find(*key);
+    if (recorded && !arguments.has("--reverify")) {
+      if (llvm::Error error = verify::publishRom(names, verify::ProofState::Proven))
+        return error;
+      fmt::print("verify {} ({}, depth {}): passed at {}, recorded in {}; not booted again "
+                 "(--reverify boots it):\n{}",
+                 rom.romId, request.nicModel, verify::depthName(request.depth).str(),
+                 recorded->provedAt, recordPath, recorded->verdict);
+      proofs[rom.romId] = {verify::ProofState::Proven, "", recorded->provedAt};
+      continue;
+    }
+    // Unproven until the boots below pass, whatever an earlier build proved.
+    if (llvm::Error error = verify::publishRom(names, verify::ProofState::Unverified))
+      return error;
+    request.romPath = names.unverified;
     auto verification = verify::verifyRom(tools, request, *plan, missing);
     if (!verification)
       return verification.takeError();
+    std::string verdict = fmt::format("{}  {}\n", verify::verificationText(*verification),
+                                      verify::verificationSummary(*verification));
     fmt::print("verify {} ({}, depth {}):\n{}", rom.romId, request.nicModel,
-               verify::depthName(request.depth).str(), verify::verificationText(*verification));
-    fmt::print("  {}\n", verify::verificationSummary(*verification));
-    std::string failedPath = rules::layoutOf(graph).failedRom(rom.romId);
-    verdicts[rom.romId] = verification->passed()      ? "passed"
-                          : verification->anyFailed() ? "FAILED"
-                                                      : "not verified";
+               verify::depthName(request.depth).str(), verdict);
+    RomProof &outcome = proofs[rom.romId];
     if (verification->passed()) {
-      llvm::sys::fs::remove(failedPath);  // an earlier build's failure is history now
+      // The key names only the firmwares located here: once a missing one
+      // is installed, the key changes and the ROM is booted again.
+      outcome.state = verify::ProofState::Proven;
+      record.add({rom.romId, *key, verify::utcTimestamp(), verdict});
+      if (llvm::Error error = record.save(recordPath))
+        return error;
     } else if (verification->anyFailed()) {
-      if (std::error_code ec = llvm::sys::fs::rename(romPath, failedPath))
-        return makeError("cannot move the failed ROM '{}' aside to '{}': {}", romPath,
-                         failedPath, ec.message());
-      fmt::print("  {} failed its boot proof: moved to {}\n", rom.romId, failedPath);
+      outcome.state = verify::ProofState::Failed;
+      fmt::print("  {} failed its boot proof: moved to {}\n", rom.romId, names.failed);
       status = kExitCheckFailed;
+    } else {
+      outcome.why = "not verified";
     }
+    if (llvm::Error error = verify::publishRom(names, outcome.state))
+      return error;
   }
   return status;
 }
@@ -138,19 +189,28 @@ std::string shippedName(const ParsedArguments &arguments, const std::string &rom
   return romId + ".rom";
 }
 
+std::string proofColumn(const RomProof &proof) {
+  switch (proof.state) {
+  case verify::ProofState::Proven:
+    return proof.recordedAt.empty() ? "passed" : "passed (recorded " + proof.recordedAt + ")";
+  case verify::ProofState::Failed:
+    return "FAILED";
+  case verify::ProofState::Unverified:
+    break;
+  }
+  return proof.why;
+}
+
 // One row per ROM: what a packager reads before shipping the set.
 void printSetSummary(const ParsedArguments &arguments, const rules::BuildGraphInputs &graph,
-                     uint64_t budget, const std::map<std::string, std::string> &verdicts) {
+                     uint64_t budget, const RomProofs &proofs) {
   std::vector<std::array<std::string, 5>> rows = {{"ROM", "ID", "bytes", "budget", "boot proof"}};
   for (const rules::RomBuild &rom : graph.roms) {
-    std::string path = rules::layoutOf(graph).prunedRom(rom.romId);
     uint64_t size = 0;
-    if (llvm::sys::fs::file_size(path, size))
-      llvm::sys::fs::file_size(rules::layoutOf(graph).failedRom(rom.romId), size);
-    auto verdict = verdicts.find(rom.romId);
+    llvm::sys::fs::file_size(rules::layoutOf(graph).packedRom(rom.romId), size);
     rows.push_back({shippedName(arguments, rom.romId), rom.romId, withThousands(size),
                     fmt::format("{:.1f}%", 100.0 * double(size) / double(budget)),
-                    verdict == verdicts.end() ? "unverified (--no-verify)" : verdict->second});
+                    proofColumn(proofs.at(rom.romId))});
   }
   std::array<size_t, 5> widths{};
   for (const auto &row : rows)
@@ -162,26 +222,37 @@ void printSetSummary(const ParsedArguments &arguments, const rules::BuildGraphIn
                widths[2], row[3], widths[3], row[4]);
 }
 
-// --install-dir: the ROMs that did not fail their proof, under the names a
-// package ships them by, each written whole or not at all.
+// --install-dir: the proven ROMs (and under --no-verify, where the user
+// chose to go without the proof, the unverified ones, said so), under the
+// names a package ships them by, each written whole or not at all.
 llvm::Error installRoms(const ParsedArguments &arguments, const rules::BuildGraphInputs &graph,
-                        const std::map<std::string, std::string> &verdicts) {
+                        const RomProofs &proofs) {
   auto directory = arguments.get("--install-dir");
   if (!directory)
     return llvm::Error::success();
   if (std::error_code error = llvm::sys::fs::create_directories(*directory))
     return makeError("{}: cannot create directory: {}", *directory, error.message());
+  bool noVerify = arguments.has("--no-verify");
   for (const rules::RomBuild &rom : graph.roms) {
-    auto verdict = verdicts.find(rom.romId);
-    if (verdict != verdicts.end() && verdict->second == "FAILED")
+    const RomProof &proof = proofs.at(rom.romId);
+    verify::PublishedRomNames names = publishedNames(graph, rom.romId);
+    bool install = proof.state == verify::ProofState::Proven ||
+                   (proof.state == verify::ProofState::Unverified && noVerify);
+    if (!install) {
+      fmt::print("not installed: {} ({})\n", rom.romId,
+                 proof.state == verify::ProofState::Failed ? "failed its boot proof"
+                                                           : "not verified; --no-verify "
+                                                             "installs unproven ROMs");
       continue;
-    auto bytes = readFileBytes(rules::layoutOf(graph).prunedRom(rom.romId));
+    }
+    auto bytes = readFileBytes(names.forState(proof.state));
     if (!bytes)
       return bytes.takeError();
     std::string target = *directory + "/" + shippedName(arguments, rom.romId);
     if (llvm::Error error = writeFileAtomically(target, *bytes))
       return error;
-    fmt::print("installed {}\n", target);
+    fmt::print("installed {}{}\n", target,
+               proof.state == verify::ProofState::Proven ? "" : " (not verified: --no-verify)");
   }
   return llvm::Error::success();
 }
@@ -251,18 +322,24 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
       return romStatus.takeError();
     status = std::max(status, *romStatus);
   }
-  std::map<std::string, std::string> verdicts;
+  RomProofs proofs;
   if (arguments.has("--no-verify")) {
-    fmt::print("not verified (--no-verify): no ROM was booted\n");
+    fmt::print("not verified (--no-verify): no ROM was booted; each is ID.unverified.rom\n");
+    for (const rules::RomBuild &rom : outcome->graph.roms) {
+      proofs[rom.romId].why = "unverified (--no-verify)";
+      if (llvm::Error error = verify::publishRom(publishedNames(outcome->graph, rom.romId),
+                                                 verify::ProofState::Unverified))
+        return error;
+    }
   } else {
-    auto verified = verifyBuiltRoms(arguments, options, outcome->graph, verdicts);
+    auto verified = verifyBuiltRoms(arguments, options, outcome->graph, proofs);
     if (!verified)
       return verified.takeError();
     status = std::max(status, *verified);
   }
   if (outcome->graph.roms.size() > 1 || arguments.has("--rom-set"))
-    printSetSummary(arguments, outcome->graph, *budget, verdicts);
-  if (llvm::Error error = installRoms(arguments, outcome->graph, verdicts))
+    printSetSummary(arguments, outcome->graph, *budget, proofs);
+  if (llvm::Error error = installRoms(arguments, outcome->graph, proofs))
     return error;
   return status;
 }
@@ -281,7 +358,7 @@ RegisterCommand registration{
         "whether its bin directory is up to date: then no other make runs there), and\n"
         "writes OUTDIR/build.ninja: prune\n"
         "(romfit prune with the rule set), stub compile, pruned and unpruned links,\n"
-        "elf2efi, and the pruned and unpruned ROMs (OUTDIR/ID.rom, OUTDIR/ID.unpruned.rom;\n"
+        "elf2efi, and the pruned and unpruned ROMs (OUTDIR/ID/packed.rom, OUTDIR/ID.unpruned.rom;\n"
         "the unpruned one, the comparison, at the fast level: EDK2 EfiRom's strategy).\n"
         "The pruned driver is linked twice: in link order, then with a copy of the\n"
         "linker script (romfit layout) that orders its .text.* and .rodata.* sections\n"
@@ -306,16 +383,21 @@ RegisterCommand registration{
         "--rules auto prunes them under efi-netboot.rules (else, where its preconditions\n"
         "fail, efi-full-ux.rules: never a set that cuts LoadFile); loong64's boot program is\n"
         "the tree's own bin-loong64-efi/snponly.efi, made beside the driver.\n"
-        "Every pruned ROM is then proven as `romfit verify --boot` proves it, image by\n"
-        "image, wherever QEMU, the firmware and the boot programs are installed (what\n"
-        "is missing leaves its images 'not verified', named); a ROM that fails is moved\n"
-        "to OUTDIR/ID.failed.rom. --no-verify skips the proof and says so.\n"
+        "Every pruned ROM (OUTDIR/ID/packed.rom) is then proven as `romfit verify --boot`\n"
+        "proves it, image by image, wherever QEMU, the firmware and the boot programs are\n"
+        "installed (what is missing leaves its images 'not verified', named). Its name\n"
+        "says where the proof stands: OUTDIR/ID.unverified.rom until it passes (and\n"
+        "after --no-verify or an interrupt), then OUTDIR/ID.rom; OUTDIR/ID.failed.rom\n"
+        "when it failed. Passed proofs are recorded in OUTDIR/proofs.json, keyed by the\n"
+        "ROM's bytes and the QEMU, firmware and boot program files: an unchanged ROM is\n"
+        "not booted again (--reverify boots it).\n"
         "With several ROMs (or --rom-set) a table ends the run: each ROM's shipped name,\n"
         "bytes, share of the budget and proof verdict. --install-dir DIR then copies\n"
-        "every ROM that did not fail its proof to DIR under that name.\n"
+        "every proven ROM (under --no-verify: every ROM) to DIR under that name.\n"
         "exit status: 0 every ROM fits and none failed its boot proof, 1 a ROM is over\n"
         "budget or failed its proof, 2 usage, input, make or link errors (and, with\n"
-        "--verify, a firmware or boot program that is missing).",
+        "--verify, a firmware or boot program that is missing); interrupted (SIGINT,\n"
+        "SIGTERM): it ends by that signal, and no ROM is marked proven or failed.",
         withProofOptions({
             {{"--ipxe"}, "SRC", "the iPXE source tree (its top or its src/)"},
             {{"--rom"}, "ID", "a ROM to build, 8 hex digits (e.g. 8086100e); repeatable", true},
@@ -323,7 +405,7 @@ RegisterCommand registration{
              "qemu: QEMU's 8 NIC ROMs, legacy + efi:x86_64 unless --image says otherwise, "
              "named as QEMU names them (efi-e1000.rom, ...)"},
             {{"--install-dir"}, "DIR",
-             "copy each ROM that did not fail its proof here, under its shipped name"},
+             "copy each proven ROM here, under its shipped name"},
             {{"--image"}, "KIND", "an image to put in each ROM; repeatable", true},
             {{"--config"}, "NAME", "iPXE's CONFIG (e.g. qemu)"},
             {{"--rules"}, "FILE",
@@ -340,7 +422,9 @@ RegisterCommand registration{
              "code within the compressor's 8 KiB window) or link-order"},
             {{"-j"}, "N", "parallel jobs for make and ninja"},
             {{"--verify"}, "", "require the boot proof: a missing firmware is an error"},
-            {{"--no-verify"}, "", "skip the boot proof (the ROMs are then unverified)"},
+            {{"--no-verify"}, "", "skip the boot proof: each ROM is then ID.unverified.rom"},
+            {{"--reverify"}, "",
+             "boot every ROM, even one whose proof OUTDIR/proofs.json already records"},
             {{"--nic"}, "MODEL", "the QEMU NIC for the proof (default: QEMU's for the ROM ID)"},
             {{"-o", "--output"}, "OUTDIR", "where build.ninja and the outputs go"},
         }),

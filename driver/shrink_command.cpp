@@ -20,6 +20,7 @@
 #include "support/byte_sizes.h"
 #include "support/error.h"
 #include "support/file_io.h"
+#include "support/interrupt.h"
 #include "support/process_runner.h"
 
 namespace romfit::driver {
@@ -56,20 +57,21 @@ llvm::Expected<rules::ShrinkTrial> runTrial(const ShrinkSetup &setup, const std:
   if (!process)
     return process.takeError();
   std::optional<int> status;
-  while (!(status = (*process)->exitStatus()))
+  while (!(status = (*process)->exitStatus())) {
+    if (support::interruptSignal())
+      return support::interruptedError();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
   rules::ShrinkTrial trial;
   trial.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   trial.passed = *status == 0;
   if (*status == 2)
     return makeError("trial {}: romfit build could not build (exit 2); see {}", number, log);
-  // A ROM that failed its proof was moved aside to ID.failed.rom.
-  for (const std::string &rom : {layout.prunedRom(setup.romId), layout.failedRom(setup.romId)}) {
-    uint64_t size = 0;
-    if (!llvm::sys::fs::file_size(rom, size))
-      trial.romBytes = size;
-  }
+  // What pack wrote, whatever its proof made of the name.
+  uint64_t size = 0;
+  if (!llvm::sys::fs::file_size(layout.packedRom(setup.romId), size))
+    trial.romBytes = size;
   trial.verdict = trial.passed ? "every boot passed" : fmt::format("failed (see {})", log);
   return trial;
 }

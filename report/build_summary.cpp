@@ -38,7 +38,7 @@ llvm::Expected<BuiltRomSummary> summarizeBuiltRom(const rules::BuildGraphInputs 
   rules::BuildLayout layout = rules::layoutOf(graph);
   BuiltRomSummary summary;
   summary.romId = rom.romId;
-  summary.romPath = layout.prunedRom(rom.romId);
+  summary.romPath = layout.packedRom(rom.romId);
   std::string unprunedPath = layout.unprunedRom(rom.romId);
   auto pruned = imageLengths(summary.romPath);
   if (!pruned)

@@ -193,7 +193,7 @@ llvm::Expected<std::string> generateBuildGraph(const BuildGraphInputs &inputs) {
     // its bytes, and costs a quarter of the optimal level's time on drivers
     // four times the pruned ones' size.
     for (const auto &[output, images, level] :
-         {std::tuple{kRelative.prunedRom(rom.romId), prunedImages, inputs.compressionLevel},
+         {std::tuple{kRelative.packedRom(rom.romId), prunedImages, inputs.compressionLevel},
           std::tuple{kRelative.unprunedRom(rom.romId), unprunedImages, efi::EfiLevel::Fast}}) {
       Argv pack{inputs.romfit, "pack", "-o", output, "--no-budget-gate", "--level",
                 efi::levelName(level).str()};

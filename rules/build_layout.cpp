@@ -33,7 +33,15 @@ std::string BuildLayout::path(const std::string &relative) const {
 
 std::string BuildLayout::buildNinja() const { return path("build.ninja"); }
 
-std::string BuildLayout::prunedRom(llvm::StringRef romId) const {
+std::string BuildLayout::packedRom(llvm::StringRef romId) const {
+  return path(romId.str() + "/packed.rom");
+}
+
+std::string BuildLayout::unverifiedRom(llvm::StringRef romId) const {
+  return path(romId.str() + ".unverified.rom");
+}
+
+std::string BuildLayout::provenRom(llvm::StringRef romId) const {
   return path(romId.str() + ".rom");
 }
 
@@ -57,9 +65,14 @@ std::string BuildLayout::imageFile(llvm::StringRef romId, llvm::StringRef imageK
   return imageDir(romId, imageKind) + "/" + imageFileName(file).str();
 }
 
+std::string BuildLayout::proofRecord() const { return path("proofs.json"); }
+
 BuildLayout::RomInLayout BuildLayout::locateRom(llvm::StringRef romPath) {
-  return {llvm::sys::path::parent_path(romPath).str(),
-          llvm::sys::path::filename(romPath).split('.').first.str()};
+  llvm::StringRef directory = llvm::sys::path::parent_path(romPath);
+  if (llvm::sys::path::filename(romPath) == "packed.rom")
+    return {llvm::sys::path::parent_path(directory).str(),
+            llvm::sys::path::filename(directory).str()};
+  return {directory.str(), llvm::sys::path::filename(romPath).split('.').first.str()};
 }
 
 } // namespace romfit::rules

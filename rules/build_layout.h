@@ -3,7 +3,12 @@
 // them (relative to OUTDIR, where ninja runs), the build command and the
 // report read them, the tests look at them:
 //   OUTDIR/build.ninja
-//   OUTDIR/ID.rom, ID.unpruned.rom, ID.failed.rom (a ROM that failed its proof)
+//   OUTDIR/ID/packed.rom  the pruned ROM as pack writes it (build.ninja's output)
+//   OUTDIR/ID.rom (proven), ID.unverified.rom (not proven, or not yet),
+//          ID.failed.rom (failed its proof): a copy of packed.rom under
+//          exactly one of the three names, as its proof stands
+//   OUTDIR/ID.unpruned.rom  the comparison, never proven
+//   OUTDIR/proofs.json  the passed proofs, keyed by what they depend on
 //   OUTDIR/ID/efi-ARCH/  prune.json stub.c stub.o pruned.a
 //                        pruned.{elf,map,efidrv} unpruned.{elf,map,efidrv}
 //                        pruned.link-order.{elf,map} layout.lds (the similarity layout)
@@ -43,15 +48,19 @@ public:
 
   const std::string &outDir() const { return outDir_; }
   std::string buildNinja() const;
-  std::string prunedRom(llvm::StringRef romId) const;
-  std::string unprunedRom(llvm::StringRef romId) const;
+  std::string packedRom(llvm::StringRef romId) const;
+  std::string unverifiedRom(llvm::StringRef romId) const;
+  std::string provenRom(llvm::StringRef romId) const;
   std::string failedRom(llvm::StringRef romId) const;
+  std::string unprunedRom(llvm::StringRef romId) const;
+  std::string proofRecord() const;
   // imageKind as --image names it: "legacy", "efi:x86_64", ...
   std::string imageDir(llvm::StringRef romId, llvm::StringRef imageKind) const;
   std::string imageFile(llvm::StringRef romId, llvm::StringRef imageKind, ImageFile file) const;
 
   // The layout a ROM file of some OUTDIR belongs to, and its ROM ID, from its
-  // name (ID.rom, ID.unpruned.rom or ID.failed.rom).
+  // name (ID.rom, ID.unverified.rom, ID.failed.rom, ID.unpruned.rom or
+  // ID/packed.rom).
   struct RomInLayout {
     std::string outDir;
     std::string romId;

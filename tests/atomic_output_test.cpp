@@ -20,6 +20,7 @@
 
 #include "tests/bad_input_table.h"
 #include "tests/build_fixture.h"
+#include "tests/running_romfit.h"
 
 namespace romfit::testing {
 namespace {
@@ -27,42 +28,6 @@ namespace {
 using namespace std::chrono_literals;
 
 const std::string kEfiE1000 = std::string(kDebianRomDir) + "/efi-e1000.rom";
-
-// A romfit started in the background, its stdout in a file.
-class RunningRomfit {
-public:
-  RunningRomfit(const std::vector<std::string> &arguments, const std::string &stdoutPath) {
-    std::vector<llvm::StringRef> argv{ROMFIT_BINARY};
-    argv.insert(argv.end(), arguments.begin(), arguments.end());
-    llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(stdoutPath),
-                                                  llvm::StringRef("/dev/null")};
-    process_ = llvm::sys::ExecuteNoWait(ROMFIT_BINARY, argv, llvm::None, redirects);
-  }
-  bool started() const { return process_.Pid > 0; }
-  bool finished() {
-    if (done_)
-      return true;
-    done_ = llvm::sys::Wait(process_, 0, /*WaitUntilTerminates=*/false).Pid != 0;
-    return done_;
-  }
-  void kill(int signal) {
-    if (!finished())
-      ::kill(process_.Pid, signal);
-    llvm::sys::Wait(process_, 0, /*WaitUntilTerminates=*/true);
-    done_ = true;
-  }
-
-private:
-  llvm::sys::ProcessInfo process_;
-  bool done_ = false;
-};
-
-// Polls until `ready` holds or the process ends.
-template <typename Condition>
-void waitFor(RunningRomfit &romfit, Condition ready, std::chrono::milliseconds poll = 2ms) {
-  while (!ready() && !romfit.finished())
-    std::this_thread::sleep_for(poll);
-}
 
 std::vector<std::string> filesIn(const std::string &directory) {
   std::vector<std::string> names;
@@ -110,32 +75,11 @@ TEST(AtomicOutput, KilledRepackLeavesTheOutputAbsentOrComplete) {
   llvm::sys::fs::remove_directories(dir);
 }
 
-// Every process whose working directory lies under `directory`: what a
-// killed `romfit build` may leave running (ninja's and make's children).
-std::vector<int> processesWorkingIn(const std::string &directory) {
-  std::vector<int> found;
-  std::error_code error;
-  for (llvm::sys::fs::directory_iterator it("/proc", error), end; it != end && !error;
-       it.increment(error)) {
-    int pid = 0;
-    if (llvm::StringRef(llvm::sys::path::filename(it->path())).getAsInteger(10, pid))
-      continue;
-    llvm::SmallString<256> cwd;
-    if (!llvm::sys::fs::real_path(it->path() + "/cwd", cwd) && llvm::StringRef(cwd).startswith(directory))
-      found.push_back(pid);
-  }
-  return found;
-}
-
-void waitUntilNothingRunsIn(const std::string &directory) {
-  pollUntil([&] { return processesWorkingIn(directory).empty(); }, 150s);
-  EXPECT_TRUE(processesWorkingIn(directory).empty()) << "processes still run in " << directory;
-}
-
 // Each ROM is absent or a whole, valid ROM; after SIGTERM no temporary of
 // romfit's (NAME.tmpXXXXXXX) is left anywhere under OUTDIR.
 void expectNoPartialOutput(const std::string &out, bool afterSigterm) {
-  for (const char *rom : {"/8086100e.rom", "/8086100e.unpruned.rom"}) {
+  for (const char *rom : {"/8086100e/packed.rom", "/8086100e.unverified.rom", "/8086100e.rom",
+                          "/8086100e.unpruned.rom"}) {
     if (!fileExists(out + rom))
       continue;
     CommandResult inspect = runRomfit({"inspect", out + rom});
@@ -184,7 +128,7 @@ TEST(AtomicOutput, KilledBuildLeavesNoPartialRom) {
   CommandResult finished = runRomfit(minipxeBuild(tree, out));
   ASSERT_EQ(finished.status, 0) << finished.out << finished.err;
   expectNoPartialOutput(out, true);
-  EXPECT_TRUE(fileExists(out + "/8086100e.rom"));
+  EXPECT_TRUE(fileExists(out + "/8086100e.unverified.rom"));
   llvm::sys::fs::remove_directories(scratch);
 }
 

@@ -138,6 +138,35 @@ TEST(BuildBoot, ExpectedLinesReplaceTheBootProgramsCheck) {
   auto never = runRomfit({"verify", "--boot", scratch + "/efi-only/8086100e.rom", "--expect",
                           "minipxe: a line the driver never prints"});
   EXPECT_EQ(never.status, 1) << never.out << never.err;
+
+  // The pass is recorded against the ROM's bytes and the files QEMU ran, so
+  // the same build again boots nothing, and says where its verdict came from.
+  std::vector<std::string> again = {"build", "--ipxe", tree, "--config", "qemu", "--rom",
+                                    "8086100e", "--image", "efi:x86_64", "-o",
+                                    scratch + "/efi-only", "--expect", kDriverLine};
+  auto cached = runRomfit(again);
+  EXPECT_EQ(cached.status, 0) << cached.out << cached.err;
+  EXPECT_NE(cached.out.find("not booted again (--reverify boots it)"), std::string::npos)
+      << cached.out;
+  EXPECT_NE(cached.out.find("efi:x86_64   ovmf     PASS"), std::string::npos) << cached.out;
+  EXPECT_TRUE(testing::fileExists(scratch + "/efi-only/8086100e.rom"));
+  EXPECT_FALSE(testing::fileExists(scratch + "/efi-only/8086100e.unverified.rom"));
+  // What the check looks for is part of the key: other lines, another boot.
+  again.back() = "minipxe: driver for 8086:100e";
+  auto otherLines = runRomfit(again);
+  EXPECT_EQ(otherLines.status, 0) << otherLines.out << otherLines.err;
+  EXPECT_EQ(otherLines.out.find("not booted again"), std::string::npos) << otherLines.out;
+  EXPECT_NE(otherLines.out.find("efi:x86_64   ovmf     PASS"), std::string::npos)
+      << otherLines.out;
+  // --reverify boots a ROM whose pass is on record.
+  again.back() = kDriverLine;
+  again.push_back("--reverify");
+  auto reverified = runRomfit(again);
+  EXPECT_EQ(reverified.status, 0) << reverified.out << reverified.err;
+  EXPECT_EQ(reverified.out.find("not booted again"), std::string::npos) << reverified.out;
+  EXPECT_NE(reverified.out.find("efi:x86_64   ovmf     PASS"), std::string::npos)
+      << reverified.out;
+  EXPECT_TRUE(testing::fileExists(scratch + "/efi-only/8086100e.rom"));
   llvm::sys::fs::remove_directories(scratch);
 }
 
@@ -154,7 +183,7 @@ TEST(BuildBoot, LosingTheDriverTableLinksButFailsTheBootCheck) {
   ASSERT_EQ(build.status, 0) << build.out << build.err;
   EXPECT_FALSE(testing::membersInMap(scratch + "/out/8086100e/efi-x86_64/pruned.map")
                    .count("efi_snp.o"));
-  auto verify = runRomfit({"verify", "--boot", scratch + "/out/8086100e.rom", "--firmware",
+  auto verify = runRomfit({"verify", "--boot", scratch + "/out/8086100e.unverified.rom", "--firmware",
                            "ovmf", "--expect", kDriverLine});
   EXPECT_EQ(verify.status, 1) << verify.out << verify.err;
   EXPECT_NE(verify.out.find("efi:x86_64   ovmf     FAIL"), std::string::npos) << verify.out;
@@ -168,6 +197,7 @@ TEST(BuildBoot, LosingTheDriverTableLinksButFailsTheBootCheck) {
   EXPECT_NE(proved.out.find("failed its boot proof"), std::string::npos) << proved.out;
   EXPECT_FALSE(testing::fileExists(scratch + "/proved/8086100e.rom"));
   EXPECT_TRUE(testing::fileExists(scratch + "/proved/8086100e.failed.rom"));
+  EXPECT_FALSE(testing::fileExists(scratch + "/proved/8086100e.unverified.rom"));
   llvm::sys::fs::remove_directories(scratch);
 }
 

@@ -36,8 +36,14 @@ protected:
 TEST_F(BuildCommandTest, PrunesTheFixtureAndANoOpRebuildRunsNothing) {
   auto first = runRomfit(testing::minipxeBuild(tree, out));
   ASSERT_EQ(first.status, 0) << first.out << first.err;
-  std::string pruned = out + "/8086100e.rom", unpruned = out + "/8086100e.unpruned.rom";
+  // --no-verify: the ROM says in its name that nothing proved it.
+  std::string pruned = out + "/8086100e.unverified.rom", unpruned = out + "/8086100e.unpruned.rom";
   ASSERT_TRUE(testing::fileExists(pruned) && testing::fileExists(unpruned));
+  EXPECT_FALSE(testing::fileExists(out + "/8086100e.rom"));
+  EXPECT_NE(first.out.find("not verified (--no-verify): no ROM was booted; each is "
+                           "ID.unverified.rom"),
+            std::string::npos)
+      << first.out;
   EXPECT_LT(size(pruned), size(unpruned));
   // The boot stack is most of the image: the fixture's driver (a real e1000
   // driver behind SNP) is 11,776 of its 47,104 bytes once pruned.
@@ -75,7 +81,7 @@ TEST_F(BuildCommandTest, OverBudgetExitsOneNamingTheExcess) {
   auto result = runRomfit(arguments);
   EXPECT_EQ(result.status, 1) << result.out << result.err;
   // romfit check's message: the excess and what takes the room.
-  EXPECT_NE(result.err.find("8086100e.rom: over budget by "), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("8086100e/packed.rom: over budget by "), std::string::npos) << result.err;
   EXPECT_NE(result.err.find(" of 1,024 B ("), std::string::npos) << result.err;
   // Largest first, across images: the legacy PXE stack's network boot, then
   // the EFI driver's SNP, then the legacy image's noise table.
@@ -129,6 +135,7 @@ TEST_F(BuildCommandTest, FailingMakeShowsTheCommandAndItsOutput) {
   EXPECT_NE(result.err.find("make failed"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("string.c"), std::string::npos) << result.err;
   EXPECT_FALSE(testing::fileExists(out + "/8086100e.rom"));
+  EXPECT_FALSE(testing::fileExists(out + "/8086100e.unverified.rom"));
 }
 
 } // namespace
@@ -203,6 +210,7 @@ TEST(RuleSetPreconditions, AutoKeepsTheBootStackOfADriverWithoutTheDowngrade) {
             std::string::npos)
       << explicitRules.err;
   EXPECT_FALSE(testing::fileExists(scratch + "/explicit/8086100e.rom"));
+  EXPECT_FALSE(testing::fileExists(scratch + "/explicit/8086100e.unverified.rom"));
   llvm::sys::fs::remove_directories(scratch);
   llvm::sys::fs::remove_directories(qemuScratch);
 }

@@ -39,9 +39,9 @@ LaidOutBuild layOut(const std::string &name) {
   auto copy = [](const std::string &from, const std::string &to) {
     EXPECT_FALSE(bool(llvm::sys::fs::copy_file(from, to))) << to;
   };
-  copy(kDebianE1000Rom, layout.prunedRom("8086100e"));
-  copy(kDebianE1000Rom, layout.unprunedRom("8086100e"));
   EXPECT_FALSE(bool(llvm::sys::fs::create_directories(layout.imageDir("8086100e", "efi:x86_64"))));
+  copy(kDebianE1000Rom, layout.packedRom("8086100e"));
+  copy(kDebianE1000Rom, layout.unprunedRom("8086100e"));
   auto write = [](const std::string &path, const std::string &text) {
     EXPECT_FALSE(bool(writeFileAtomically(path, text))) << path;
   };
@@ -84,7 +84,7 @@ TEST(BuildSummary, ReadsEachImageFromTheLayout) {
   EXPECT_EQ(summary->after.headroom, 262144 - int64_t(romBytes));
 
   std::string table = builtRomTable(*summary);
-  EXPECT_NE(table.find("8086100e: " + build.scratch + "/8086100e.rom\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("8086100e: " + build.scratch + "/8086100e/packed.rom\n"), std::string::npos) << table;
   EXPECT_NE(table.find(fmt::format("  {:<12} {:>9} {:>12} {:>12} {:>12} {:>12}\n", "legacy", "-",
                                    "-", "-", withThousands(legacyBytes),
                                    withThousands(legacyBytes))),

@@ -47,14 +47,14 @@ void expectInstalledRomfitBuildsTheFixture(const std::string &prefix, const std:
                             {"build", "--ipxe", "tree", "--config", "qemu", "--rom", "8086100e",
                              "--image", "efi:x86_64", "--no-verify", "-o", "out"});
   ASSERT_EQ(build.status, 0) << build.out << build.err;
-  EXPECT_TRUE(fileExists(work + "/out/8086100e.rom"));
+  EXPECT_TRUE(fileExists(work + "/out/8086100e.unverified.rom"));
   std::string prune = readText(work + "/out/8086100e/efi-x86_64/prune.json");
   EXPECT_NE(prune.find(prefix + "/share/romfit/rules/efi-downgrade-ux.rules"), std::string::npos)
       << prune;
   EXPECT_EQ(readText(work + "/out/build.ninja").find(ROMFIT_SOURCE_DIR), std::string::npos);
 
   // The links named after the tools romfit stands in for.
-  auto dump = runInstalled(prefix + "/libexec/romfit/EfiRom", work, {"-d", "out/8086100e.rom"});
+  auto dump = runInstalled(prefix + "/libexec/romfit/EfiRom", work, {"-d", "out/8086100e.unverified.rom"});
   EXPECT_EQ(dump.status, 0) << dump.err;
   EXPECT_NE(dump.out.find("(EFI image)"), std::string::npos) << dump.out;
 

@@ -75,7 +75,7 @@ void expectReconciles(const llvm::json::Object &row, const std::string &path,
 }
 
 TEST_F(ReportOnBuild, BothRomsReconcileDownToSymbols) {
-  for (const char *name : {"8086100e.rom", "8086100e.unpruned.rom"}) {
+  for (const char *name : {"8086100e.unverified.rom", "8086100e.unpruned.rom"}) {
     std::string rom = *out + "/" + name;
     llvm::json::Value json = runJson({"report", "--format", "json", rom});
     const llvm::json::Object *document = json.getAsObject();
@@ -163,7 +163,8 @@ TEST_F(ReportOnBuild, ReportsAreTheSameEveryRun) {
 TEST_F(ReportOnBuild, ADirectoryReportsItsPrunedRoms) {
   auto result = testing::runRomfit({"report", "--depth", "3", "--bytes", *out});
   ASSERT_EQ(result.status, 0) << result.err;
-  EXPECT_NE(result.out.find("8086100e.rom: "), std::string::npos);
+  // --no-verify: the ROM is reported under the name that says so.
+  EXPECT_NE(result.out.find("8086100e.unverified.rom: "), std::string::npos) << result.out;
   EXPECT_EQ(result.out.find("unpruned"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("intel.o"), std::string::npos) << result.out;
 }
@@ -180,7 +181,7 @@ TEST_F(ReportOnBuild, DiffOfUnprunedAndPrunedListsExactlyTheRemovedMembers) {
   ASSERT_FALSE(removedByCut.empty());
 
   llvm::json::Value json = runJson(
-      {"diff", "--format", "json", *out + "/8086100e.unpruned.rom", *out + "/8086100e.rom"});
+      {"diff", "--format", "json", *out + "/8086100e.unpruned.rom", *out + "/8086100e.unverified.rom"});
   const llvm::json::Object &pair =
       *json.getAsObject()->getArray("pairs")->front().getAsObject();
   std::set<std::string> removedInDiff;
@@ -199,7 +200,7 @@ TEST_F(ReportOnBuild, DiffOfUnprunedAndPrunedListsExactlyTheRemovedMembers) {
   EXPECT_LT(summary.getInteger("total").getValueOr(0), 0);
 
   auto table = testing::runRomfit(
-      {"diff", *out + "/8086100e.unpruned.rom", *out + "/8086100e.rom"});
+      {"diff", *out + "/8086100e.unpruned.rom", *out + "/8086100e.unverified.rom"});
   ASSERT_EQ(table.status, 0) << table.err;
   EXPECT_NE(table.out.find("add/remove: "), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("headroom"), std::string::npos) << table.out;

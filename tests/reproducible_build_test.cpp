@@ -7,7 +7,9 @@
 // changes none of its inputs. The pruned archive's members carry no date;
 // the one time iPXE's link takes, _build_timestamp, comes from
 // SOURCE_DATE_EPOCH (0 when unset).
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <llvm/ADT/StringRef.h>
@@ -56,7 +58,7 @@ TEST(ReproducibleBuild, TwoOutputDirectoriesGetIdenticalFiles) {
 
   auto firstOutputs = outputsOf(first), secondOutputs = outputsOf(second);
   for (const char *expected :
-       {"8086100e.rom", "8086100e.unpruned.rom", "build.ninja", "8086100e/efi-x86_64/prune.json",
+       {"8086100e.unverified.rom", "8086100e/packed.rom", "8086100e.unpruned.rom", "build.ninja", "8086100e/efi-x86_64/prune.json",
         "8086100e/efi-x86_64/pruned.elf", "8086100e/efi-x86_64/unpruned.elf",
         "8086100e/efi-x86_64/stub.o", "8086100e/efi-x86_64/pruned.a",
         "8086100e/efi-x86_64/pruned.efidrv", "8086100e/efi-x86_64/layout.lds",
@@ -86,6 +88,102 @@ TEST(ReproducibleBuild, TwoOutputDirectoriesGetIdenticalFiles) {
     EXPECT_TRUE(afterwards[path] == contents) << path << " was modified";
   }
   EXPECT_EQ(readText(rules), rulesText);
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+// Debian's reproducible-builds check, on two checkouts of one tree: the
+// second build runs later, elsewhere, under another umask, locale and time
+// zone. With SOURCE_DATE_EPOCH set, every output is the same bytes
+// (build.ninja once the two trees' and OUTDIRs' paths are named alike),
+// except pruned.a: its members are the tree's objects as compiled, and their
+// debug information names the directory they were compiled in.
+// Without it, iPXE's own make stamps the legacy image with the time it links
+// it (_build_timestamp), so the legacy image, and with it each ROM, differs;
+// the EFI drivers do not: romfit's relink takes the stamp from
+// SOURCE_DATE_EPOCH, 0 when unset.
+struct ReproducibleRun {
+  std::string tree, out, epoch, umask, locale, zone;
+};
+
+CommandResult buildUnder(const ReproducibleRun &run) {
+  std::vector<std::string> command{"-i", "PATH=" + std::string(std::getenv("PATH")),
+                                   "HOME=" + std::string(std::getenv("HOME")),
+                                   "LC_ALL=" + run.locale, "TZ=" + run.zone};
+  if (!run.epoch.empty())
+    command.push_back("SOURCE_DATE_EPOCH=" + run.epoch);
+  if (const char *cache = std::getenv("XDG_CACHE_HOME"))
+    command.push_back("XDG_CACHE_HOME=" + std::string(cache));
+  command.insert(command.end(), {"sh", "-c", "umask " + run.umask + " && exec \"$@\"", "sh",
+                                 ROMFIT_BINARY});
+  for (const std::string &argument : minipxeBuild(run.tree, run.out))
+    command.push_back(argument);
+  return runProgram("env", command);
+}
+
+std::string reportJson(const std::string &out) {
+  CommandResult report = runProgram(
+      "env", {"-C", out, ROMFIT_BINARY, "report", "--format", "json", "8086100e.unverified.rom"});
+  EXPECT_EQ(report.status, 0) << report.err;
+  return report.out;
+}
+
+std::string withPlaceholders(std::string text, const ReproducibleRun &run) {
+  for (const auto &[path, placeholder] :
+       {std::pair{run.out, std::string("OUTDIR")}, std::pair{run.tree, std::string("TREE")}}) {
+    for (size_t at; (at = text.find(path)) != std::string::npos;)
+      text.replace(at, path.size(), placeholder);
+  }
+  return text;
+}
+
+TEST(ReproducibleBuild, AsDebianRebuildsIt) {
+  std::string scratch = makeScratchDir("reproducible-debian");
+  ASSERT_FALSE(llvm::sys::fs::create_directories(scratch + "/second/checkout"));
+  ReproducibleRun first{copyMinipxe(scratch), scratch + "/out", "1700000000", "022",
+                        "C.UTF-8", "UTC"};
+  ReproducibleRun second{copyMinipxe(scratch + "/second/checkout"),
+                         scratch + "/second/elsewhere/out", "1700000000", "077", "POSIX",
+                         "Pacific/Kiritimati"};
+  ASSERT_FALSE(first.tree.empty() || second.tree.empty());
+  for (const ReproducibleRun *run : {&first, &second}) {
+    CommandResult build = buildUnder(*run);
+    ASSERT_EQ(build.status, 0) << build.out << build.err;
+  }
+  for (const char *file :
+       {"8086100e.unverified.rom", "8086100e.unpruned.rom", "8086100e/packed.rom",
+        "8086100e/efi-x86_64/prune.json", "8086100e/efi-x86_64/pruned.efidrv",
+        "8086100e/efi-x86_64/pruned.elf", "8086100e/legacy/linked.elf"})
+    EXPECT_TRUE(readText(first.out + "/" + file) == readText(second.out + "/" + file))
+        << file << " differs between the two builds";
+  EXPECT_EQ(withPlaceholders(readText(first.out + "/build.ninja"), first),
+            withPlaceholders(readText(second.out + "/build.ninja"), second));
+  std::string report = reportJson(first.out);
+  EXPECT_NE(report.find("\"legacy\""), std::string::npos) << report;
+  EXPECT_EQ(report, reportJson(second.out));
+
+  // Without SOURCE_DATE_EPOCH, one second apart at least: the legacy image
+  // iPXE's make linked differs, the EFI driver romfit linked does not.
+  ReproducibleRun later = second;
+  later.epoch.clear();
+  later.out = scratch + "/second/later/out";
+  first.epoch.clear();
+  first.out = scratch + "/later/out";
+  // Each tree's legacy image is linked again, each at its own second.
+  for (ReproducibleRun *run : {&first, &later}) {
+    llvm::sys::fs::remove(run->tree + "/bin/8086100e.rom");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CommandResult build = buildUnder(*run);
+    ASSERT_EQ(build.status, 0) << build.out << build.err;
+  }
+  EXPECT_FALSE(readText(first.out + "/8086100e/legacy/linked.elf") ==
+               readText(later.out + "/8086100e/legacy/linked.elf"))
+      << "iPXE's legacy link carries its time, yet the two are the same";
+  EXPECT_FALSE(readText(first.out + "/8086100e.unverified.rom") ==
+               readText(later.out + "/8086100e.unverified.rom"));
+  EXPECT_TRUE(readText(first.out + "/8086100e/efi-x86_64/pruned.efidrv") ==
+              readText(later.out + "/8086100e/efi-x86_64/pruned.efidrv"));
+  EXPECT_TRUE(readText(first.out + "/8086100e/efi-x86_64/prune.json") ==
+              readText(later.out + "/8086100e/efi-x86_64/prune.json"));
   llvm::sys::fs::remove_directories(scratch);
 }
 

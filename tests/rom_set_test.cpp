@@ -40,7 +40,7 @@ TEST(RomSet, QemuSetIsNamedTabledAndInstalled) {
     EXPECT_NE(build.out.find("unverified (--no-verify)", at), std::string::npos);
     auto shipped = readFileBytes(installed + "/" + rom.file);
     ASSERT_TRUE(bool(shipped));
-    EXPECT_TRUE(*shipped == *readFileBytes(out + "/" + rom.id + ".rom"));
+    EXPECT_TRUE(*shipped == *readFileBytes(out + "/" + rom.id + ".unverified.rom"));
     auto parsed = pci::parse(*shipped);
     ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError());
     // QEMU's images: legacy, then x86_64 EFI.

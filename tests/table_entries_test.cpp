@@ -116,6 +116,7 @@ TEST(TableEntries, ACutWhoseTargetStaysDefinedIsRefused) {
             std::string::npos)
       << cut.build.err;
   EXPECT_FALSE(fileExists(scratch + "/cut/8086100e.rom"));
+  EXPECT_FALSE(fileExists(scratch + "/cut/8086100e.unverified.rom"));
   llvm::sys::fs::remove_directories(scratch);
 }
 
