@@ -7,6 +7,9 @@
 // OUTDIR/efi_roundtrip    CHUNK-byte slices of the ROMs' PEs and legacy images
 // OUTDIR/lzma             the same slices, and their LZMA streams, each behind
 //                         the byte that tells lzma_fuzzer which way to go
+// OUTDIR/prune_record, proof_record, make_dry_run, console_text
+//                         one well-formed input each, written by the
+//                         project's own writers where it has one
 // CHUNK is efi_roundtrip's -max_len.
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +25,8 @@
 #include "compress/lzma.h"
 #include "rom/pci_rom.h"
 #include "rom/pci_rom_repack.h"
+#include "rules/prune_record.h"
+#include "verify/proof_record.h"
 
 namespace {
 
@@ -134,6 +139,49 @@ void addRom(CorpusWriter &corpus, const std::string &path, size_t chunk) {
   }
 }
 
+void addTextSeeds(CorpusWriter &corpus) {
+  auto asBytes = [](const std::string &text) {
+    return llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(text.data()), text.size());
+  };
+  romfit::rules::PruneRecord prune;
+  prune.rules = "efi-snp-only.rules";
+  prune.preconditions = {{"defined efi_snp_driver", true, "efi_snp.o defines it"}};
+  prune.ruleSetsPassedOver = {"none"};
+  prune.archive = "bin-x86_64-efi/blib.a";
+  prune.membersBefore = 361;
+  prune.membersAfter = 102;
+  prune.bytesBefore = 400000;
+  prune.bytesAfter = 120000;
+  prune.iterations = 3;
+  prune.stubs = {{"ipxe", -1}};
+  prune.droppedRequires = {{"obj_tls", "config.o"}};
+  prune.keptRequires = {{"obj_efi_snp", "efi_drivers", {"snp_driver"}, 2048}};
+  prune.members = {"efi_snp.o", "efi_init.o"};
+  prune.removedMembers = {{"tls.o", 15013}};
+  corpus.write("prune_record", "prune.json", asBytes(romfit::rules::pruneRecordText(prune)));
+
+  romfit::verify::ProofRecord proofs;
+  romfit::verify::ProofKey key{std::string(64, 'a'), "full", "e1000", {"a line"},
+                               {{"ovmf qemu", "/usr/bin/qemu-system-x86_64", std::string(64, 'b')}}};
+  proofs.add({"8086100e", key, "2026-12-06T08:00:00Z", "passed: 3 of 3 images passed\n"});
+  corpus.write("proof_record", "proofs.json", asBytes(proofs.text()));
+
+  corpus.write("make_dry_run", "efi-link.txt",
+               asBytes("gcc -DARCH=x86_64 -Os -c core/version.c -o "
+                       "bin-x86_64-efi/version.romfit-probe.o\n"
+                       "ld -m elf_x86_64 -T scripts/efi.lds -u _efidrv_start \\\n"
+                       "  bin-x86_64-efi/version.8086100e.efidrv.o bin-x86_64-efi/blib.a \\\n"
+                       "  -o bin-x86_64-efi/8086100e.efidrv.tmp -Map "
+                       "bin-x86_64-efi/8086100e.efidrv.tmp.map\n"
+                       "#echo \"  [FINISH] bin-x86_64-efi/8086100e.efidrv\"\n"
+                       "./util/elf2efi64 --subsystem=11 bin-x86_64-efi/8086100e.efidrv.tmp "
+                       "bin-x86_64-efi/8086100e.efidrv\n"));
+  corpus.write("console_text", "ovmf.txt",
+               asBytes("\x1b[2J\x1b[01;01H\x1b[=3h\x1b[2J\x1b[01;01HBdsDxe: loading Boot0001\r\n"
+                       "iPXE 1.21.1+ -- Open Source Network Boot Firmware\b\b\r\n"
+                       "net0: 52:54:00:12:34:56 using 82540em\x1b[0m\r\r\n"));
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -147,5 +195,6 @@ int main(int argc, char **argv) {
     CorpusWriter::fail(fmt::format("CHUNK '{}' is not a positive number", argv[2]));
   for (int i = 3; i < argc; ++i)
     addRom(corpus, argv[i], chunk);
+  addTextSeeds(corpus);
   return 0;
 }

@@ -7,7 +7,53 @@
 
 namespace romfit {
 
+namespace {
+
+llvm::Error overInputCap(llvm::StringRef path) {
+  return makeError("{}: cannot read: over the {} MiB limit for an input file (docs/limits.md)",
+                   path.str(), kMaxInputFileSize >> 20);
+}
+
+// A pipe or device has no size to check first: read it in chunks up to the
+// cap (`extends /dev/zero` in a rule set must not read forever).
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readStream(llvm::StringRef path) {
+  llvm::Expected<llvm::sys::fs::file_t> file = llvm::sys::fs::openNativeFileForRead(path);
+  if (!file)
+    return makeError("{}: cannot read: {}", path.str(), llvm::toString(file.takeError()));
+  std::string data;
+  constexpr size_t kChunk = 1 << 16;
+  for (;;) {
+    size_t used = data.size();
+    data.resize(used + kChunk);
+    auto read = llvm::sys::fs::readNativeFile(*file, {data.data() + used, kChunk});
+    if (!read) {
+      llvm::sys::fs::closeFile(*file);
+      return makeError("{}: cannot read: {}", path.str(), llvm::toString(read.takeError()));
+    }
+    data.resize(used + *read);
+    if (*read == 0)
+      break;
+    if (data.size() > kMaxInputFileSize) {
+      llvm::sys::fs::closeFile(*file);
+      return overInputCap(path);
+    }
+  }
+  llvm::sys::fs::closeFile(*file);
+  return llvm::MemoryBuffer::getMemBufferCopy(data, path);
+}
+
+} // namespace
+
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readFile(llvm::StringRef path) {
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status))
+    return makeError("{}: cannot read: {}", path.str(), ec.message());
+  if (llvm::sys::fs::is_directory(status))
+    return makeError("{}: cannot read: is a directory", path.str());
+  if (!llvm::sys::fs::is_regular_file(status))
+    return readStream(path);
+  if (status.getSize() > kMaxInputFileSize)
+    return overInputCap(path);
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)

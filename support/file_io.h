@@ -13,7 +13,12 @@ namespace romfit {
 
 using Bytes = std::vector<uint8_t>;
 
-// Reads a whole file; the error names the path.
+// The largest file romfit reads (docs/limits.md): iPXE's largest input, a
+// bin directory's blib.a, is 44 MB.
+inline constexpr uint64_t kMaxInputFileSize = uint64_t(256) << 20;
+
+// Reads a whole file, a pipe or a device (up to kMaxInputFileSize); the
+// error names the path.
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readFile(llvm::StringRef path);
 llvm::Expected<Bytes> readFileBytes(llvm::StringRef path);
 

@@ -205,6 +205,22 @@ TEST_F(ExtendsTest, MisuseIsNamed) {
       << message;
 }
 
+// What `extends` may name that is no rule set: a directory, and a device
+// that never ends (read up to the input cap, never forever).
+TEST_F(ExtendsTest, ADirectoryOrAnEndlessDeviceIsRefused) {
+  std::string directory = write("directory.rules", "extends /\n");
+  auto rules = loadRuleSet(directory);
+  ASSERT_FALSE(bool(rules));
+  EXPECT_EQ(llvm::toString(rules.takeError()),
+            directory + ":1: extends /: /: cannot read: is a directory");
+  std::string endless = write("endless.rules", "extends /dev/zero\n");
+  rules = loadRuleSet(endless);
+  ASSERT_FALSE(bool(rules));
+  EXPECT_EQ(llvm::toString(rules.takeError()),
+            endless + ":1: extends /dev/zero: /dev/zero: cannot read: over the 256 MiB limit "
+                      "for an input file (docs/limits.md)");
+}
+
 TEST(RuleSet, BuiltInSetsParseStrongestFirst) {
   std::vector<std::string> paths = builtInRuleSets(ROMFIT_SOURCE_DIR "/rules");
   ASSERT_EQ(paths.size(), 3u);
