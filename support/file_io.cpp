@@ -49,7 +49,8 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readFile(llvm::StringRef pat
   if (std::error_code ec = llvm::sys::fs::status(path, status))
     return makeError("{}: cannot read: {}", path.str(), ec.message());
   if (llvm::sys::fs::is_directory(status))
-    return makeError("{}: cannot read: is a directory", path.str());
+    return makeError("{}: cannot read: {}", path.str(),
+                     std::make_error_code(std::errc::is_a_directory).message());
   if (!llvm::sys::fs::is_regular_file(status))
     return readStream(path);
   if (status.getSize() > kMaxInputFileSize)

@@ -212,7 +212,7 @@ TEST_F(ExtendsTest, ADirectoryOrAnEndlessDeviceIsRefused) {
   auto rules = loadRuleSet(directory);
   ASSERT_FALSE(bool(rules));
   EXPECT_EQ(llvm::toString(rules.takeError()),
-            directory + ":1: extends /: /: cannot read: is a directory");
+            directory + ":1: extends /: /: cannot read: Is a directory");
   std::string endless = write("endless.rules", "extends /dev/zero\n");
   rules = loadRuleSet(endless);
   ASSERT_FALSE(bool(rules));
