@@ -10,7 +10,6 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/SHA256.h>
 
 #include "support/error.h"
@@ -193,10 +192,9 @@ llvm::Expected<std::string> ProofRecord::digestOf(const std::string &path) {
   if (known != digests_.end() && known->second.size == status.getSize() &&
       known->second.modifiedNs == modified && known->second.inode == inode)
     return known->second.sha256;
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  auto buffer = readFile(path);
   if (!buffer)
-    return makeError("{}: cannot read: {}", path, buffer.getError().message());
+    return buffer.takeError();
   std::string sha = sha256Hex(asBytes(**buffer));
   digests_[path] = {status.getSize(), modified, inode, sha};
   return sha;
