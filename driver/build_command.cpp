@@ -22,14 +22,14 @@
 #include "verify/published_rom.h"
 #include "verify/rom_verification.h"
 #include "verify/verification_report.h"
-#include "rules/ipxe_build.h"
-#include "rules/prune_record.h"
-#include "rules/rule_set.h"
+#include "pipeline/ipxe_build.h"
+#include "prune/prune_record.h"
+#include "prune/rule_set.h"
 
 namespace romfit::driver {
 namespace {
 
-llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules::RomBuild &rom,
+llvm::Expected<int> reportRom(const pipeline::BuildGraphInputs &graph, const pipeline::RomBuild &rom,
                               uint64_t budget) {
   auto summary = report::summarizeBuiltRom(graph, rom, budget);
   if (!summary)
@@ -51,7 +51,7 @@ llvm::Expected<int> reportRom(const rules::BuildGraphInputs &graph, const rules:
 // Where Debian has no boot program for an image's firmware (loong64), the
 // tree's own iPXE serves: its snponly.efi, made beside the driver, unless
 // --boot-program named one.
-llvm::Error makeTreeBootPrograms(const rules::BuildOptions &options,
+llvm::Error makeTreeBootPrograms(const pipeline::BuildOptions &options,
                                  verify::BootCheckRequest &request) {
   if (!request.servesBootPrograms())
     return llvm::Error::success();
@@ -61,10 +61,10 @@ llvm::Error makeTreeBootPrograms(const rules::BuildOptions &options,
     if (firmware.bootProgram.source != verify::ToolSource::GivenByUser || given ||
         !llvm::is_contained(options.imageNames, firmware.imageKind))
       continue;
-    auto kind = rules::parseImageKind(firmware.imageKind);
+    auto kind = pipeline::parseImageKind(firmware.imageKind);
     if (!kind)
       return kind.takeError();
-    auto program = rules::makeTreeFile(options, *kind, firmware.bootProgram.fileName);
+    auto program = pipeline::makeTreeFile(options, *kind, firmware.bootProgram.fileName);
     if (!program)
       return program.takeError();
     request.bootPrograms.given.emplace_back(firmware.imageKind, *program);
@@ -81,9 +81,9 @@ struct RomProof {
 };
 using RomProofs = std::map<std::string, RomProof>;
 
-verify::PublishedRomNames publishedNames(const rules::BuildGraphInputs &graph,
+verify::PublishedRomNames publishedNames(const pipeline::BuildGraphInputs &graph,
                                          const std::string &romId) {
-  rules::BuildLayout layout = rules::layoutOf(graph);
+  pipeline::BuildLayout layout = pipeline::layoutOf(graph);
   return {layout.packedRom(romId), layout.unverifiedRom(romId), layout.provenRom(romId),
           layout.failedRom(romId)};
 }
@@ -98,8 +98,8 @@ verify::PublishedRomNames publishedNames(const rules::BuildGraphInputs &graph,
 // asked for the proof outright. An interrupt is an error here, never a
 // verdict: the ROM being booted stays unverified.
 llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
-                                    const rules::BuildOptions &options,
-                                    const rules::BuildGraphInputs &graph, RomProofs &proofs) {
+                                    const pipeline::BuildOptions &options,
+                                    const pipeline::BuildGraphInputs &graph, RomProofs &proofs) {
   bool required = arguments.has("--verify");
   auto proof = proofRequestFrom(arguments);
   if (!proof)
@@ -111,14 +111,14 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
   std::vector<verify::Firmware> all = verify::allFirmwares();
   std::vector<verify::MissingFirmware> missing;
   verify::BootTools tools = verify::locateAvailableTools({}, all, request, missing);
-  std::string recordPath = rules::layoutOf(graph).proofRecord();
+  std::string recordPath = pipeline::layoutOf(graph).proofRecord();
   std::string recordWarning;
   verify::ProofRecord record = verify::ProofRecord::load(recordPath, &recordWarning);
   if (!recordWarning.empty())
     fmt::print(stderr, "romfit build: warning: {}\n", recordWarning);
 
   int status = kExitOk;
-  for (const rules::RomBuild &rom : graph.roms) {
+  for (const pipeline::RomBuild &rom : graph.roms) {
     verify::PublishedRomNames names = publishedNames(graph, rom.romId);
     auto bytes = readFileBytes(names.built);
     if (!bytes)
@@ -132,7 +132,7 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
           if (gap.firmware == firmware)
             return makeError("--verify: cannot prove ROM {}: {}", rom.romId, gap.reason);
     request.firmwares = verify::firmwaresNeeded(*plan);
-    request.nicModel = arguments.get("--nic").value_or(rules::qemuNicModel(rom.romId));
+    request.nicModel = arguments.get("--nic").value_or(pipeline::qemuNicModel(rom.romId));
     if (request.nicModel.empty())
       return makeError("no QEMU NIC is known for ROM {}: give --nic MODEL, or --no-verify",
                        rom.romId);
@@ -185,7 +185,7 @@ llvm::Expected<int> verifyBuiltRoms(const ParsedArguments &arguments,
 // The name a ROM goes by once built: QEMU's for --rom-set qemu, else ID.rom.
 std::string shippedName(const ParsedArguments &arguments, const std::string &romId) {
   if (arguments.get("--rom-set") == std::optional<std::string>("qemu"))
-    return rules::qemuRomFileName(romId);
+    return pipeline::qemuRomFileName(romId);
   return romId + ".rom";
 }
 
@@ -202,12 +202,12 @@ std::string proofColumn(const RomProof &proof) {
 }
 
 // One row per ROM: what a packager reads before shipping the set.
-void printSetSummary(const ParsedArguments &arguments, const rules::BuildGraphInputs &graph,
+void printSetSummary(const ParsedArguments &arguments, const pipeline::BuildGraphInputs &graph,
                      uint64_t budget, const RomProofs &proofs) {
   std::vector<std::array<std::string, 5>> rows = {{"ROM", "ID", "bytes", "budget", "boot proof"}};
-  for (const rules::RomBuild &rom : graph.roms) {
+  for (const pipeline::RomBuild &rom : graph.roms) {
     uint64_t size = 0;
-    llvm::sys::fs::file_size(rules::layoutOf(graph).packedRom(rom.romId), size);
+    llvm::sys::fs::file_size(pipeline::layoutOf(graph).packedRom(rom.romId), size);
     rows.push_back({shippedName(arguments, rom.romId), rom.romId, withThousands(size),
                     fmt::format("{:.1f}%", 100.0 * double(size) / double(budget)),
                     proofColumn(proofs.at(rom.romId))});
@@ -225,7 +225,7 @@ void printSetSummary(const ParsedArguments &arguments, const rules::BuildGraphIn
 // --install-dir: the proven ROMs (and under --no-verify, where the user
 // chose to go without the proof, the unverified ones, said so), under the
 // names a package ships them by, each written whole or not at all.
-llvm::Error installRoms(const ParsedArguments &arguments, const rules::BuildGraphInputs &graph,
+llvm::Error installRoms(const ParsedArguments &arguments, const pipeline::BuildGraphInputs &graph,
                         const RomProofs &proofs) {
   auto directory = arguments.get("--install-dir");
   if (!directory)
@@ -233,7 +233,7 @@ llvm::Error installRoms(const ParsedArguments &arguments, const rules::BuildGrap
   if (std::error_code error = llvm::sys::fs::create_directories(*directory))
     return makeError("{}: cannot create directory: {}", *directory, error.message());
   bool noVerify = arguments.has("--no-verify");
-  for (const rules::RomBuild &rom : graph.roms) {
+  for (const pipeline::RomBuild &rom : graph.roms) {
     const RomProof &proof = proofs.at(rom.romId);
     verify::PublishedRomNames names = publishedNames(graph, rom.romId);
     bool install = proof.state == verify::ProofState::Proven ||
@@ -258,7 +258,7 @@ llvm::Error installRoms(const ParsedArguments &arguments, const rules::BuildGrap
 }
 
 llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
-  rules::BuildOptions options;
+  pipeline::BuildOptions options;
   options.ipxeTree = arguments.get("--ipxe").value_or("");
   if (options.ipxeTree.empty())
     return makeError("'romfit build' needs --ipxe SRC (an iPXE source tree)");
@@ -272,8 +272,8 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
     auto directory = builtInRulesDirectory();
     if (!directory)
       return directory.takeError();
-    options.autoRuleSets = rules::builtInRuleSets(*directory);
-    options.ownBootPathRuleSets = rules::builtInOwnBootPathRuleSets(*directory);
+    options.autoRuleSets = prune::builtInRuleSets(*directory);
+    options.ownBootPathRuleSets = prune::builtInOwnBootPathRuleSets(*directory);
   }
   options.romIds = arguments.getAll("--rom");
   options.imageNames = arguments.getAll("--image");
@@ -282,7 +282,7 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
       return makeError("unknown --rom-set '{}' (known: qemu)", *set);
     if (!options.romIds.empty())
       return makeError("--rom-set qemu names its ROMs: give it or --rom, not both");
-    options.romIds = rules::qemuNicRomIds();
+    options.romIds = pipeline::qemuNicRomIds();
     // What QEMU's roms/Makefile packs today.
     if (options.imageNames.empty())
       options.imageNames = {"legacy", "efi:x86_64"};
@@ -304,19 +304,19 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   if (!level)
     return level.takeError();
   options.compressionLevel = *level;
-  auto layout = rules::parseLayout(arguments.get("--layout").value_or(
-      rules::layoutName(rules::kDefaultLayout).str()));
+  auto layout = pipeline::parseLayout(arguments.get("--layout").value_or(
+      pipeline::layoutName(pipeline::kDefaultLayout).str()));
   if (!layout)
     return layout.takeError();
   options.layout = *layout;
   options.romfit = romfitExecutable();
 
-  auto outcome = rules::runBuild(options);
+  auto outcome = pipeline::runBuild(options);
   if (!outcome)
     return outcome.takeError();
 
   int status = kExitOk;
-  for (const rules::RomBuild &rom : outcome->graph.roms) {
+  for (const pipeline::RomBuild &rom : outcome->graph.roms) {
     auto romStatus = reportRom(outcome->graph, rom, *budget);
     if (!romStatus)
       return romStatus.takeError();
@@ -325,7 +325,7 @@ llvm::Expected<int> runBuild(const ParsedArguments &arguments) {
   RomProofs proofs;
   if (arguments.has("--no-verify")) {
     fmt::print("not verified (--no-verify): no ROM was booted; each is ID.unverified.rom\n");
-    for (const rules::RomBuild &rom : outcome->graph.roms) {
+    for (const pipeline::RomBuild &rom : outcome->graph.roms) {
       proofs[rom.romId].why = "unverified (--no-verify)";
       if (llvm::Error error = verify::publishRom(publishedNames(outcome->graph, rom.romId),
                                                  verify::ProofState::Unverified))

@@ -1,14 +1,14 @@
 // romfit layout: from a link-order link's ELF and map, a copy of its linker
 // script that names the `.text.*` and `.rodata.*` input sections in
-// similarity order, for the relink (rules/section_layout.h says why).
+// similarity order, for the relink (pipeline/section_layout.h says why).
 // build.ninja runs it between the two pruned links of an EFI image.
 #include <fmt/format.h>
 #include <llvm/ADT/StringExtras.h>
 
 #include "driver/command.h"
-#include "report/link_map.h"
-#include "report/linked_elf.h"
-#include "rules/section_layout.h"
+#include "analysis/link_map.h"
+#include "analysis/linked_elf.h"
+#include "pipeline/section_layout.h"
 #include "support/error.h"
 #include "support/file_io.h"
 
@@ -16,10 +16,10 @@ namespace romfit::driver {
 namespace {
 
 // An input section's bytes, read from the output section the map puts it in.
-llvm::Expected<llvm::ArrayRef<uint8_t>> bytesOf(const report::LinkedElf &elf,
-                                                const report::MappedInputSection &input,
+llvm::Expected<llvm::ArrayRef<uint8_t>> bytesOf(const analysis::LinkedElf &elf,
+                                                const analysis::MappedInputSection &input,
                                                 llvm::StringRef elfPath, llvm::StringRef mapPath) {
-  const report::LinkedSection *output = elf.find(input.outputSection);
+  const analysis::LinkedSection *output = elf.find(input.outputSection);
   if (!output || !output->hasContents || input.address < output->address ||
       input.address + input.size > output->address + output->contents.size())
     return makeError("{}: {} of {} at {:#x} ({} B) is not within {}'s section {}: are the map "
@@ -34,27 +34,27 @@ llvm::Expected<int> runLayout(const ParsedArguments &arguments) {
   auto scriptPath = arguments.get("--script"), outputPath = arguments.get("--output");
   if (!elfPath || !mapPath || !scriptPath || !outputPath)
     return makeError("'romfit layout' needs --elf ELF, --map MAP, --script LDS and -o OUT");
-  auto map = report::readLinkMap(*mapPath);
+  auto map = analysis::readLinkMap(*mapPath);
   if (!map)
     return map.takeError();
-  auto elf = report::readLinkedElf(*elfPath);
+  auto elf = analysis::readLinkedElf(*elfPath);
   if (!elf)
     return elf.takeError();
   auto script = readFile(*scriptPath);
   if (!script)
     return script.takeError();
 
-  std::vector<rules::StatementOrder> orders;
+  std::vector<pipeline::StatementOrder> orders;
   std::vector<std::string> counts;  // what romfit build's ninja output shows of the layout
-  for (llvm::StringRef statement : rules::kReorderedStatements) {
-    std::vector<rules::LayoutSection> sections;
+  for (llvm::StringRef statement : pipeline::kReorderedStatements) {
+    std::vector<pipeline::LayoutSection> sections;
     std::vector<std::string> patterns;  // by section
     size_t unnamed = 0;
-    for (const report::MappedInputSection &input : map->inputSections) {
+    for (const analysis::MappedInputSection &input : map->inputSections) {
       if (input.statement != statement)
         continue;
-      std::optional<std::string> pattern = rules::inputSectionPattern(input.file, input.name);
-      if (!pattern || rules::isMergedByLinker(input.name)) {
+      std::optional<std::string> pattern = pipeline::inputSectionPattern(input.file, input.name);
+      if (!pattern || pipeline::isMergedByLinker(input.name)) {
         ++unnamed;  // stays under the wildcard, after the named ones
         continue;
       }
@@ -64,8 +64,8 @@ llvm::Expected<int> runLayout(const ParsedArguments &arguments) {
       sections.push_back({input.name, input.file, *bytes});
       patterns.push_back(std::move(*pattern));
     }
-    rules::StatementOrder order{statement, {}};
-    for (size_t index : rules::similarityOrder(sections))
+    pipeline::StatementOrder order{statement, {}};
+    for (size_t index : pipeline::similarityOrder(sections))
       order.patterns.push_back(patterns[index]);
     orders.push_back(std::move(order));
     counts.push_back(fmt::format("{} under {}{}", sections.size(), statement.str(),
@@ -74,7 +74,7 @@ llvm::Expected<int> runLayout(const ParsedArguments &arguments) {
                                                        unnamed)
                                          : std::string()));
   }
-  auto text = rules::scriptWithSectionOrder((*script)->getBuffer(), *scriptPath, orders);
+  auto text = pipeline::scriptWithSectionOrder((*script)->getBuffer(), *scriptPath, orders);
   if (!text)
     return text.takeError();
   if (llvm::Error error = writeFileAtomically(*outputPath, *text))

@@ -13,8 +13,8 @@
 #include "driver/analysis_options.h"
 #include "driver/command.h"
 #include "driver/data_directory.h"
-#include "rules/prune.h"
-#include "rules/prune_record.h"
+#include "prune/prune.h"
+#include "prune/prune_record.h"
 
 namespace romfit::driver {
 namespace {
@@ -26,51 +26,51 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
     return makeError("'romfit prune' needs --rules FILE and --out-dir DIR");
   std::string directory = arguments.get("--directory").value_or(".");
   std::vector<std::string> passedOver;
-  std::vector<rules::RuleSet> candidates;
-  std::optional<rules::PruneDecision> decision;
-  const rules::RuleSet *chosen = nullptr;
-  if (*rulesPath == rules::kAutoRules || *rulesPath == rules::kAutoOwnBootPathRules) {
+  std::vector<prune::RuleSet> candidates;
+  std::optional<prune::PruneDecision> decision;
+  const prune::RuleSet *chosen = nullptr;
+  if (*rulesPath == prune::kAutoRules || *rulesPath == prune::kAutoOwnBootPathRules) {
     auto rulesDirectory = builtInRulesDirectory();
     if (!rulesDirectory)
       return rulesDirectory.takeError();
-    for (const std::string &path : *rulesPath == rules::kAutoRules
-                                       ? rules::builtInRuleSets(*rulesDirectory)
-                                       : rules::builtInOwnBootPathRuleSets(*rulesDirectory)) {
-      auto candidate = rules::loadRuleSet(path);
+    for (const std::string &path : *rulesPath == prune::kAutoRules
+                                       ? prune::builtInRuleSets(*rulesDirectory)
+                                       : prune::builtInOwnBootPathRuleSets(*rulesDirectory)) {
+      auto candidate = prune::loadRuleSet(path);
       if (!candidate)
         return candidate.takeError();
       candidates.push_back(std::move(*candidate));
     }
-    auto automatic = rules::decidePruneAmong(arguments.linkerCommand, directory, candidates);
+    auto automatic = prune::decidePruneAmong(arguments.linkerCommand, directory, candidates);
     if (!automatic)
       return automatic.takeError();
     passedOver = std::move(automatic->passedOver);
     chosen = &candidates[automatic->chosen];
     decision = std::move(automatic->decision);
   } else {
-    auto explicitRules = rules::loadRuleSet(*rulesPath);
+    auto explicitRules = prune::loadRuleSet(*rulesPath);
     if (!explicitRules)
       return explicitRules.takeError();
     candidates.push_back(std::move(*explicitRules));
     chosen = &candidates.front();
-    auto decided = rules::decidePrune(arguments.linkerCommand, directory, *chosen);
+    auto decided = prune::decidePrune(arguments.linkerCommand, directory, *chosen);
     if (!decided)
       return decided.takeError();
     decision = std::move(*decided);
   }
-  std::vector<rules::ArchiveEntry> entries;
-  for (const rules::PrunedMember &member : decision->members)
+  std::vector<prune::ArchiveEntry> entries;
+  for (const prune::PrunedMember &member : decision->members)
     entries.push_back({member.name, member.buffer});
-  auto pruned = rules::writePrunedArchive(entries);
+  auto pruned = prune::writePrunedArchive(entries);
   if (!pruned)
     return pruned.takeError();
 
   if (std::error_code ec = llvm::sys::fs::create_directories(*outDir))
     return makeError("{}: cannot create: {}", *outDir, ec.message());
   std::string json =
-      rules::pruneRecordText(rules::pruneRecordOf(*decision, *chosen, passedOver));
+      prune::pruneRecordText(prune::pruneRecordOf(*decision, *chosen, passedOver));
   for (auto [name, contents] :
-       {std::pair<std::string, std::string>{"stub.c", rules::generateStubSource(decision->stubs)},
+       {std::pair<std::string, std::string>{"stub.c", prune::generateStubSource(decision->stubs)},
         {"prune.json", json}})
     if (llvm::Error error = writeFileAtomically(*outDir + "/" + name, contents))
       return error;

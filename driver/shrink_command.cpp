@@ -12,11 +12,11 @@
 
 #include "driver/command.h"
 #include "driver/data_directory.h"
-#include "rules/build_layout.h"
-#include "rules/rule_set.h"
-#include "rules/ipxe_targets.h"
-#include "rules/prune_record.h"
-#include "rules/shrink.h"
+#include "pipeline/build_layout.h"
+#include "prune/rule_set.h"
+#include "pipeline/ipxe_targets.h"
+#include "prune/prune_record.h"
+#include "prune/shrink.h"
 #include "support/byte_sizes.h"
 #include "support/error.h"
 #include "support/file_io.h"
@@ -34,7 +34,7 @@ constexpr const char *kNotExercised =
 struct ShrinkSetup {
   std::vector<std::string> buildArguments;  // romfit build's, without --rules and -o
   std::string romId;
-  std::vector<rules::ImageKind> images;
+  std::vector<pipeline::ImageKind> images;
   std::string baseRules;      // rule-set text that extends the base set
   std::string baseRulesPath;
   std::string outDir;
@@ -42,9 +42,9 @@ struct ShrinkSetup {
 
 // Runs `romfit build` with `rules` into OUTDIR/trial; a trial passes when
 // the build (its budget check and boot proof included) exits 0.
-llvm::Expected<rules::ShrinkTrial> runTrial(const ShrinkSetup &setup, const std::string &rules,
+llvm::Expected<prune::ShrinkTrial> runTrial(const ShrinkSetup &setup, const std::string &rules,
                                             size_t number) {
-  rules::BuildLayout layout(setup.outDir + "/trial");
+  pipeline::BuildLayout layout(setup.outDir + "/trial");
   std::string rulesPath = setup.outDir + "/trial.rules";
   if (llvm::Error error = writeFileAtomically(rulesPath, llvm::StringRef(rules)))
     return error;
@@ -62,7 +62,7 @@ llvm::Expected<rules::ShrinkTrial> runTrial(const ShrinkSetup &setup, const std:
       return support::interruptedError();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  rules::ShrinkTrial trial;
+  prune::ShrinkTrial trial;
   trial.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   trial.passed = *status == 0;
@@ -78,20 +78,20 @@ llvm::Expected<rules::ShrinkTrial> runTrial(const ShrinkSetup &setup, const std:
 
 // The removals shrink may propose: every member the baseline's prune kept
 // back for a table, from each image's prune.json.
-llvm::Expected<std::vector<rules::ShrinkCandidate>> candidatesOf(const ShrinkSetup &setup) {
-  std::vector<rules::ShrinkCandidate> candidates;
-  rules::BuildLayout layout(setup.outDir + "/trial");
-  for (const rules::ImageKind &kind : setup.images) {
+llvm::Expected<std::vector<prune::ShrinkCandidate>> candidatesOf(const ShrinkSetup &setup) {
+  std::vector<prune::ShrinkCandidate> candidates;
+  pipeline::BuildLayout layout(setup.outDir + "/trial");
+  for (const pipeline::ImageKind &kind : setup.images) {
     if (!kind.efi)
       continue;  // legacy images are not pruned
-    auto parsed = rules::readPruneRecord(
-        layout.imageFile(setup.romId, kind.name, rules::ImageFile::PruneRecord));
+    auto parsed = prune::readPruneRecord(
+        layout.imageFile(setup.romId, kind.name, pipeline::ImageFile::PruneRecord));
     if (!parsed)
       return parsed.takeError();
     for (const auto &kept : parsed->keptRequires) {
       if (kept.table.empty() || kept.entries.empty())
         continue;
-      bool seen = llvm::any_of(candidates, [&](const rules::ShrinkCandidate &candidate) {
+      bool seen = llvm::any_of(candidates, [&](const prune::ShrinkCandidate &candidate) {
         return candidate.table == kept.table && candidate.entries == kept.entries;
       });
       if (!seen)
@@ -99,13 +99,13 @@ llvm::Expected<std::vector<rules::ShrinkCandidate>> candidatesOf(const ShrinkSet
     }
   }
   // Largest first, so ddmin's first halves hold the removals worth most.
-  llvm::stable_sort(candidates, [](const rules::ShrinkCandidate &a, const rules::ShrinkCandidate &b) {
+  llvm::stable_sort(candidates, [](const prune::ShrinkCandidate &a, const prune::ShrinkCandidate &b) {
     return a.bytes > b.bytes;
   });
   return candidates;
 }
 
-std::string candidateText(const rules::ShrinkCandidate &candidate) {
+std::string candidateText(const prune::ShrinkCandidate &candidate) {
   return fmt::format("{} {} ({}, {} B)", candidate.table, llvm::join(candidate.entries, " "),
                      candidate.member, withThousands(candidate.bytes));
 }
@@ -125,14 +125,14 @@ llvm::Expected<int> runShrink(const ParsedArguments &arguments) {
   for (const std::string &cross : arguments.getAll("--cross"))
     setup.buildArguments.insert(setup.buildArguments.end(), {"--cross", cross});
   for (const std::string &image : arguments.getAll("--image")) {
-    auto kind = rules::parseImageKind(image);
+    auto kind = pipeline::parseImageKind(image);
     if (!kind)
       return kind.takeError();
     setup.images.push_back(std::move(*kind));
     setup.buildArguments.insert(setup.buildArguments.end(), {"--image", image});
   }
   if (setup.images.empty())
-    setup.images = rules::defaultImageKinds();
+    setup.images = pipeline::defaultImageKinds();
   if (auto path = arguments.get("--rules")) {
     setup.baseRulesPath = *path;
   } else {
@@ -144,7 +144,7 @@ llvm::Expected<int> runShrink(const ParsedArguments &arguments) {
   // Trials and shrunk.rules extend the base set by its absolute path rather
   // than copying its text: a base that itself extends a set beside it (as
   // efi-snp-only.rules does) then still resolves from OUTDIR.
-  auto base = rules::loadRuleSet(setup.baseRulesPath);
+  auto base = prune::loadRuleSet(setup.baseRulesPath);
   if (!base)
     return base.takeError();
   llvm::SmallString<256> absoluteBase(setup.baseRulesPath);
@@ -170,15 +170,15 @@ llvm::Expected<int> runShrink(const ParsedArguments &arguments) {
   fmt::print("shrink: baseline {} B, passed in {:.1f} s; {} candidate removal{}:\n",
              withThousands(baseline->romBytes), baseline->seconds, candidates->size(),
              candidates->size() == 1 ? "" : "s");
-  for (const rules::ShrinkCandidate &candidate : *candidates)
+  for (const prune::ShrinkCandidate &candidate : *candidates)
     fmt::print("  {}\n", candidateText(candidate));
   std::fflush(stdout);
 
   std::string log;
   size_t number = 0;
-  auto oracle = [&](const std::vector<size_t> &removed) -> llvm::Expected<rules::ShrinkTrial> {
+  auto oracle = [&](const std::vector<size_t> &removed) -> llvm::Expected<prune::ShrinkTrial> {
     std::string rulesText =
-        setup.baseRules + "\n" + rules::dropRules(*candidates, removed, "romfit shrink trial");
+        setup.baseRules + "\n" + prune::dropRules(*candidates, removed, "romfit shrink trial");
     auto trial = runTrial(setup, rulesText, ++number);
     if (!trial)
       return trial.takeError();
@@ -194,13 +194,13 @@ llvm::Expected<int> runShrink(const ParsedArguments &arguments) {
     log += line + "\n";
     return trial;
   };
-  auto outcome = rules::shrinkByDeltaDebugging(candidates->size(), oracle);
+  auto outcome = prune::shrinkByDeltaDebugging(candidates->size(), oracle);
   if (!outcome)
     return outcome.takeError();
 
   // The result, rebuilt so OUTDIR/trial holds it, and written as a rule set.
   uint64_t shrunkBytes = baseline->romBytes;
-  for (const rules::ShrinkTrial &trial : outcome->trials)
+  for (const prune::ShrinkTrial &trial : outcome->trials)
     if (trial.passed && trial.removed == outcome->removed)
       shrunkBytes = trial.romBytes;
   std::vector<std::string> removedNames;
@@ -212,7 +212,7 @@ llvm::Expected<int> runShrink(const ParsedArguments &arguments) {
       "default set needs a reason read in the code, not only this evidence.",
       outcome->trials.size(), outcome->removed.size(), outcome->removed.size() == 1 ? "" : "s",
       withThousands(baseline->romBytes), withThousands(shrunkBytes), kNotExercised);
-  std::string shrunk = setup.baseRules + "\n" + rules::dropRules(*candidates, outcome->removed, why);
+  std::string shrunk = setup.baseRules + "\n" + prune::dropRules(*candidates, outcome->removed, why);
   std::string shrunkPath = setup.outDir + "/shrunk.rules";
   if (llvm::Error error = writeFileAtomically(shrunkPath, llvm::StringRef(shrunk)))
     return error;
@@ -220,7 +220,7 @@ llvm::Expected<int> runShrink(const ParsedArguments &arguments) {
     return error;
   double seconds = baseline->seconds;
   size_t passes = 0;
-  for (const rules::ShrinkTrial &trial : outcome->trials) {
+  for (const prune::ShrinkTrial &trial : outcome->trials) {
     seconds += trial.seconds;
     passes += trial.passed;
   }

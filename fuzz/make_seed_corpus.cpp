@@ -25,7 +25,7 @@
 #include "compress/lzma.h"
 #include "rom/pci_rom.h"
 #include "rom/pci_rom_repack.h"
-#include "rules/prune_record.h"
+#include "prune/prune_record.h"
 #include "verify/proof_record.h"
 
 namespace {
@@ -143,7 +143,7 @@ void addTextSeeds(CorpusWriter &corpus) {
   auto asBytes = [](const std::string &text) {
     return llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(text.data()), text.size());
   };
-  romfit::rules::PruneRecord prune;
+  romfit::prune::PruneRecord prune;
   prune.rules = "efi-snp-only.rules";
   prune.preconditions = {{"defined efi_snp_driver", true, "efi_snp.o defines it"}};
   prune.ruleSetsPassedOver = {"none"};
@@ -158,7 +158,7 @@ void addTextSeeds(CorpusWriter &corpus) {
   prune.keptRequires = {{"obj_efi_snp", "efi_drivers", {"snp_driver"}, 2048}};
   prune.members = {"efi_snp.o", "efi_init.o"};
   prune.removedMembers = {{"tls.o", 15013}};
-  corpus.write("prune_record", "prune.json", asBytes(romfit::rules::pruneRecordText(prune)));
+  corpus.write("prune_record", "prune.json", asBytes(romfit::prune::pruneRecordText(prune)));
 
   romfit::verify::ProofRecord proofs;
   romfit::verify::ProofKey key{std::string(64, 'a'), "full", "e1000", {"a line"},

@@ -5,11 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "rules/rule_set.h"
+#include "prune/rule_set.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::StringRef text(reinterpret_cast<const char *>(data), size);
-  auto rules = romfit::rules::parseRuleSet(text, "/nonexistent/romfit-fuzz/input.rules");
+  auto rules = romfit::prune::parseRuleSet(text, "/nonexistent/romfit-fuzz/input.rules");
   if (!rules) {
     llvm::consumeError(rules.takeError());
     return 0;
@@ -17,6 +17,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // What prune asks of a parsed set before it applies it.
   (void)rules->appliesToKind("efi");
   (void)rules->appliesToKind("legacy");
-  (void)romfit::rules::requireRuleName(rules->require);
+  (void)romfit::prune::requireRuleName(rules->require);
   return 0;
 }

@@ -4,7 +4,7 @@
 #include <llvm/Support/FileSystem.h>
 
 #include "rom/pci_rom.h"
-#include "rules/prune_record.h"
+#include "prune/prune_record.h"
 #include "support/error.h"
 #include "support/file_io.h"
 
@@ -33,9 +33,9 @@ llvm::Expected<uint64_t> fileSize(const std::string &path) {
 
 } // namespace
 
-llvm::Expected<BuiltRomSummary> summarizeBuiltRom(const rules::BuildGraphInputs &graph,
-                                                  const rules::RomBuild &rom, uint64_t budget) {
-  rules::BuildLayout layout = rules::layoutOf(graph);
+llvm::Expected<BuiltRomSummary> summarizeBuiltRom(const pipeline::BuildGraphInputs &graph,
+                                                  const pipeline::RomBuild &rom, uint64_t budget) {
+  pipeline::BuildLayout layout = pipeline::layoutOf(graph);
   BuiltRomSummary summary;
   summary.romId = rom.romId;
   summary.romPath = layout.packedRom(rom.romId);
@@ -47,29 +47,29 @@ llvm::Expected<BuiltRomSummary> summarizeBuiltRom(const rules::BuildGraphInputs 
   if (!unpruned)
     return unpruned.takeError();
   for (size_t i = 0; i < rom.images.size() && i < pruned->size() && i < unpruned->size(); ++i) {
-    const rules::ImageBuild &image = rom.images[i];
+    const pipeline::ImageBuild &image = rom.images[i];
     BuiltImageSizes row;
     row.name = image.kind.name;
     row.unpruned = (*unpruned)[i];
     row.pruned = (*pruned)[i];
     if (image.kind.efi) {
-      auto file = [&](rules::ImageFile which) {
+      auto file = [&](pipeline::ImageFile which) {
         return layout.imageFile(rom.romId, image.kind.name, which);
       };
-      auto unprunedRaw = fileSize(file(rules::ImageFile::UnprunedDriver));
+      auto unprunedRaw = fileSize(file(pipeline::ImageFile::UnprunedDriver));
       if (!unprunedRaw)
         return unprunedRaw.takeError();
-      auto prunedRaw = fileSize(file(rules::ImageFile::PrunedDriver));
+      auto prunedRaw = fileSize(file(pipeline::ImageFile::PrunedDriver));
       if (!prunedRaw)
         return prunedRaw.takeError();
       row.unprunedRaw = *unprunedRaw;
       row.prunedRaw = *prunedRaw;
-      auto record = rules::readPruneRecord(file(rules::ImageFile::PruneRecord));
+      auto record = prune::readPruneRecord(file(pipeline::ImageFile::PruneRecord));
       if (!record)
         return record.takeError();
       row.membersBefore = record->membersBefore;
       row.membersAfter = record->membersAfter;
-      row.removed = rules::removedSummary(*record);
+      row.removed = prune::removedSummary(*record);
       row.layout = graph.layout;
     }
     summary.images.push_back(row);
@@ -109,7 +109,7 @@ std::string builtRomTable(const BuiltRomSummary &summary) {
   for (const BuiltImageSizes &row : summary.images)
     if (row.layout)
       text += fmt::format("  {} layout: {}\n", row.name,
-                          *row.layout == rules::SectionLayout::Similarity
+                          *row.layout == pipeline::SectionLayout::Similarity
                               ? "similarity (.text.* and .rodata.* ordered for the 8 KiB "
                                 "window by layout.lds)"
                               : "link order (--layout link-order)");

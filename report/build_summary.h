@@ -11,7 +11,7 @@
 #include <llvm/Support/Error.h>
 
 #include "report/budget.h"
-#include "rules/build_graph.h"
+#include "pipeline/build_graph.h"
 
 namespace romfit::report {
 
@@ -21,7 +21,7 @@ struct BuiltImageSizes {
   uint64_t unprunedRaw = 0, prunedRaw = 0;  // the driver files; 0 for legacy images
   int64_t membersBefore = -1, membersAfter = -1;  // -1: not pruned (legacy)
   std::string removed;  // what the rules removed, largest first
-  std::optional<rules::SectionLayout> layout;  // the pruned driver's; none for legacy images
+  std::optional<pipeline::SectionLayout> layout;  // the pruned driver's; none for legacy images
 };
 
 struct BuiltRomSummary {
@@ -32,8 +32,8 @@ struct BuiltRomSummary {
 };
 
 // Errors: a ROM, driver or prune.json of the build that cannot be read.
-llvm::Expected<BuiltRomSummary> summarizeBuiltRom(const rules::BuildGraphInputs &graph,
-                                                  const rules::RomBuild &rom, uint64_t budget);
+llvm::Expected<BuiltRomSummary> summarizeBuiltRom(const pipeline::BuildGraphInputs &graph,
+                                                  const pipeline::RomBuild &rom, uint64_t budget);
 
 // The table romfit build prints, one line per image, then the totals, what
 // the rules removed, each EFI image's layout and the budget line.

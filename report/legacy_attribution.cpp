@@ -30,14 +30,14 @@ bool movesNothing(llvm::StringRef type) {
 struct FlatBinary {
   uint64_t base = 0;
   std::vector<uint8_t> bytes;
-  std::vector<const LinkedSection *> sections;
+  std::vector<const analysis::LinkedSection *> sections;
 };
 
-FlatBinary flatten(const LinkedElf &elf) {
+FlatBinary flatten(const analysis::LinkedElf &elf) {
   FlatBinary flat;
   uint64_t end = 0;
   bool any = false;
-  for (const LinkedSection &section : elf.sections) {
+  for (const analysis::LinkedSection &section : elf.sections) {
     if (!section.hasContents || section.size == 0 || section.name == ".zinfo")
       continue;
     flat.base = any ? std::min(flat.base, section.loadAddress) : section.loadAddress;
@@ -48,7 +48,7 @@ FlatBinary flatten(const LinkedElf &elf) {
   if (!any)
     return flat;
   flat.bytes.assign(end - flat.base, 0);
-  for (const LinkedSection *section : flat.sections)
+  for (const analysis::LinkedSection *section : flat.sections)
     std::copy(section->contents.begin(), section->contents.end(),
               flat.bytes.begin() + (section->loadAddress - flat.base));
   return flat;
@@ -90,7 +90,7 @@ llvm::Expected<std::vector<ZinfoRecord>> parseZinfo(llvm::ArrayRef<uint8_t> zinf
 
 llvm::Expected<std::vector<SizeNode>> attributeZinfoImage(llvm::ArrayRef<uint8_t> image,
                                                           const LinkDetail &detail) {
-  const LinkedSection *zinfoSection = detail.elf.find(".zinfo");
+  const analysis::LinkedSection *zinfoSection = detail.elf.find(".zinfo");
   if (!zinfoSection)
     return makeError("the linked ELF has no .zinfo section");
   auto records = parseZinfo(zinfoSection->contents);
@@ -161,7 +161,7 @@ llvm::Expected<std::vector<SizeNode>> attributeZinfoImage(llvm::ArrayRef<uint8_t
   auto inputs = inputsByOutputSection(detail.map);
   std::vector<SizeNode> rows;
   std::vector<std::pair<uint64_t, uint64_t>> claimed;
-  for (const LinkedSection *section : flat.sections) {
+  for (const analysis::LinkedSection *section : flat.sections) {
     uint64_t begin = section->loadAddress - flat.base;
     SizeNode row = costs.row(section->name, RowKind::Section, begin, begin + section->size);
     row.children = attributeLinkedSection(begin, begin + section->size, *section,

@@ -33,18 +33,18 @@ private:
 // The bytes of one input section, split among the symbols defined in it.
 // Bytes no symbol claims go to a row named after the input section, since
 // that is usually what they are (".rodata.str1.1": string literals).
-void attributeInputSection(const MappedInputSection &input, uint64_t begin, uint64_t end,
-                           const LinkedSection &elfSection, uint64_t toPe,
+void attributeInputSection(const analysis::MappedInputSection &input, uint64_t begin, uint64_t end,
+                           const analysis::LinkedSection &elfSection, uint64_t toPe,
                            RowsByName &symbols) {
-  const std::vector<LinkedSymbol> &all = elfSection.symbols;
+  const std::vector<analysis::LinkedSymbol> &all = elfSection.symbols;
   auto at = std::lower_bound(all.begin(), all.end(), begin,
-                             [](const LinkedSymbol &s, uint64_t a) { return s.address < a; });
+                             [](const analysis::LinkedSymbol &s, uint64_t a) { return s.address < a; });
   std::string unclaimed = "[" + input.name + "]";
   uint64_t cursor = begin;
   while (at != all.end() && at->address < end) {
-    const LinkedSymbol &chosen = *at;  // the sort put the one to name first
+    const analysis::LinkedSymbol &chosen = *at;  // the sort put the one to name first
     auto next = std::find_if(at, all.end(),
-                             [&](const LinkedSymbol &s) { return s.address != chosen.address; });
+                             [&](const analysis::LinkedSymbol &s) { return s.address != chosen.address; });
     uint64_t nextStart = next != all.end() ? std::min(next->address, end) : end;
     uint64_t symbolEnd = chosen.size ? std::min(chosen.address + chosen.size, nextStart) : nextStart;
     symbols.extend(unclaimed, toPe + cursor, toPe + chosen.address);
@@ -58,8 +58,8 @@ void attributeInputSection(const MappedInputSection &input, uint64_t begin, uint
 } // namespace
 
 std::vector<SizeNode> attributeLinkedSection(uint64_t sectionBegin, uint64_t sectionEnd,
-                                             const LinkedSection &elfSection,
-                                             const std::vector<const MappedInputSection *> &inputs,
+                                             const analysis::LinkedSection &elfSection,
+                                             const std::vector<const analysis::MappedInputSection *> &inputs,
                                              const ByteCosts &costs) {
   uint64_t elfBegin = elfSection.address;
   uint64_t elfEnd = elfBegin + std::min(elfSection.size, sectionEnd - sectionBegin);
@@ -70,7 +70,7 @@ std::vector<SizeNode> attributeLinkedSection(uint64_t sectionBegin, uint64_t sec
   std::map<std::string, RowsByName> members;
   SizeNode fill = costs.emptyRow("(alignment fill)", RowKind::Overhead);
   uint64_t cursor = elfBegin;
-  for (const MappedInputSection *input : inputs) {
+  for (const analysis::MappedInputSection *input : inputs) {
     uint64_t begin = std::max(input->address, cursor);
     uint64_t end = std::min(input->address + input->size, elfEnd);
     if (end <= begin)
@@ -95,10 +95,10 @@ std::vector<SizeNode> attributeLinkedSection(uint64_t sectionBegin, uint64_t sec
   return rows;
 }
 
-std::map<std::string, std::vector<const MappedInputSection *>>
-inputsByOutputSection(const LinkMap &map) {
-  std::map<std::string, std::vector<const MappedInputSection *>> inputs;
-  for (const MappedInputSection &input : map.inputSections)
+std::map<std::string, std::vector<const analysis::MappedInputSection *>>
+inputsByOutputSection(const analysis::LinkMap &map) {
+  std::map<std::string, std::vector<const analysis::MappedInputSection *>> inputs;
+  for (const analysis::MappedInputSection &input : map.inputSections)
     inputs[input.outputSection].push_back(&input);
   for (auto &[name, list] : inputs)
     std::stable_sort(list.begin(), list.end(),
@@ -119,7 +119,7 @@ std::vector<SizeNode> attributePe(uint64_t peSize, const pe::Summary &summary,
   std::stable_sort(sections.begin(), sections.end(),
                    [](auto *a, auto *b) { return a->rawOffset < b->rawOffset; });
 
-  std::map<std::string, std::vector<const MappedInputSection *>> inputsBySection;
+  std::map<std::string, std::vector<const analysis::MappedInputSection *>> inputsBySection;
   if (detail)
     inputsBySection = inputsByOutputSection(detail->map);
 
@@ -137,7 +137,7 @@ std::vector<SizeNode> attributePe(uint64_t peSize, const pe::Summary &summary,
     bool isRelocations = section->name == ".reloc";
     SizeNode row = costs.row(isRelocations ? ".reloc (relocation table)" : section->name,
                              isRelocations ? RowKind::Overhead : RowKind::Section, begin, end);
-    const LinkedSection *elfSection = detail ? detail->elf.find(section->name) : nullptr;
+    const analysis::LinkedSection *elfSection = detail ? detail->elf.find(section->name) : nullptr;
     if (elfSection && elfSection->hasContents && !isRelocations)
       row.children = attributeLinkedSection(begin, end, *elfSection,
                                              inputsBySection[section->name], costs);

@@ -12,28 +12,28 @@
 
 #include "rom/pe_summary.h"
 #include "report/byte_costs.h"
-#include "report/link_map.h"
-#include "report/linked_elf.h"
+#include "analysis/link_map.h"
+#include "analysis/linked_elf.h"
 #include "report/size_tree.h"
 
 namespace romfit::report {
 
 struct LinkDetail {
-  LinkedElf elf;
-  LinkMap map;
+  analysis::LinkedElf elf;
+  analysis::LinkMap map;
 };
 
 // The rows of one section whose bytes [sectionBegin, sectionEnd) of the
 // image came from `elfSection`: its members (each down to symbols),
 // alignment fill between input sections, and file alignment after them.
 std::vector<SizeNode> attributeLinkedSection(uint64_t sectionBegin, uint64_t sectionEnd,
-                                             const LinkedSection &elfSection,
-                                             const std::vector<const MappedInputSection *> &inputs,
+                                             const analysis::LinkedSection &elfSection,
+                                             const std::vector<const analysis::MappedInputSection *> &inputs,
                                              const ByteCosts &costs);
 
 // The map's input sections by output section, each list by address.
-std::map<std::string, std::vector<const MappedInputSection *>>
-inputsByOutputSection(const LinkMap &map);
+std::map<std::string, std::vector<const analysis::MappedInputSection *>>
+inputsByOutputSection(const analysis::LinkMap &map);
 
 std::vector<SizeNode> attributePe(uint64_t peSize, const pe::Summary &summary,
                                   const ByteCosts &costs, const LinkDetail *detail);

@@ -14,7 +14,7 @@
 #include "rom/pci_rom.h"
 #include "report/byte_costs.h"
 #include "report/legacy_attribution.h"
-#include "rules/build_layout.h"
+#include "pipeline/build_layout.h"
 #include "report/pe_attribution.h"
 
 namespace romfit::report {
@@ -22,10 +22,10 @@ namespace romfit::report {
 namespace {
 
 llvm::Expected<LinkDetail> readLinkDetail(const std::string &elfPath, const std::string &mapPath) {
-  auto elf = readLinkedElf(elfPath);
+  auto elf = analysis::readLinkedElf(elfPath);
   if (!elf)
     return elf.takeError();
-  auto map = readLinkMap(mapPath);
+  auto map = analysis::readLinkMap(mapPath);
   if (!map)
     return map.takeError();
   return LinkDetail{std::move(*elf), std::move(*map)};
@@ -36,9 +36,9 @@ llvm::Expected<LinkDetail> readLinkDetail(const std::string &elfPath, const std:
 llvm::Expected<std::optional<LinkDetail>> findLinkDetail(llvm::StringRef romPath,
                                                         const std::string &imageName,
                                                         llvm::ArrayRef<uint8_t> pe) {
-  auto [outDir, romId] = rules::BuildLayout::locateRom(romPath);
-  rules::BuildLayout layout(outDir);
-  using rules::ImageFile;
+  auto [outDir, romId] = pipeline::BuildLayout::locateRom(romPath);
+  pipeline::BuildLayout layout(outDir);
+  using pipeline::ImageFile;
   for (auto [driver, elf, map] :
        {std::tuple{ImageFile::PrunedDriver, ImageFile::PrunedElf, ImageFile::PrunedMap},
         std::tuple{ImageFile::UnprunedDriver, ImageFile::UnprunedElf, ImageFile::UnprunedMap}}) {
@@ -160,12 +160,12 @@ llvm::Expected<SizeNode> attributeEfiImage(llvm::StringRef romPath, llvm::ArrayR
 // The legacy image's linked ELF and map: iPXE keeps bin/ID.rom.tmp and its
 // map beside bin/ID.rom; romfit build copies them to OUTDIR/ID/legacy/.
 llvm::Expected<std::optional<LinkDetail>> findLegacyLinkDetail(llvm::StringRef romPath) {
-  auto [outDir, romId] = rules::BuildLayout::locateRom(romPath);
-  rules::BuildLayout layout(outDir);
+  auto [outDir, romId] = pipeline::BuildLayout::locateRom(romPath);
+  pipeline::BuildLayout layout(outDir);
   for (const auto &[elf, map] :
        {std::pair{(romPath + ".tmp").str(), (romPath + ".tmp.map").str()},
-        std::pair{layout.imageFile(romId, "legacy", rules::ImageFile::LinkedElf),
-                  layout.imageFile(romId, "legacy", rules::ImageFile::LinkedMap)}})
+        std::pair{layout.imageFile(romId, "legacy", pipeline::ImageFile::LinkedElf),
+                  layout.imageFile(romId, "legacy", pipeline::ImageFile::LinkedMap)}})
     if (llvm::sys::fs::exists(elf) && llvm::sys::fs::exists(map))
       return readLinkDetail(elf, map);
   return std::nullopt;

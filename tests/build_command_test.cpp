@@ -202,7 +202,7 @@ TEST(RuleSetPreconditions, AutoKeepsTheBootStackOfADriverWithoutTheDowngrade) {
   // naming the rule, the precondition and the evidence.
   auto explicitRules = testing::runRomfit(
       {"build", "--ipxe", tree, "--rom", "8086100e", "--image", "efi:x86_64", "--no-verify",
-       "--rules", ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules", "-o", scratch + "/explicit"});
+       "--rules", ROMFIT_SOURCE_DIR "/prune/efi-downgrade-ux.rules", "-o", scratch + "/explicit"});
   EXPECT_EQ(explicitRules.status, 2) << explicitRules.out << explicitRules.err;
   EXPECT_NE(explicitRules.err.find("efi-downgrade-ux.rules:6: precondition 'unreferenced "
                                    "efi_load_file_protocol_guid' does not hold: "

@@ -10,7 +10,7 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/JSON.h>
 
-#include "rules/prune_record.h"
+#include "prune/prune_record.h"
 #include "tests/test_support.h"
 
 namespace romfit::testing {
@@ -55,7 +55,7 @@ inline std::set<std::string> membersInMap(const std::string &mapPath) {
 }
 
 inline std::set<std::string> membersInPruneJson(const std::string &path) {
-  auto record = rules::readPruneRecord(path);
+  auto record = prune::readPruneRecord(path);
   if (!record) {
     ADD_FAILURE() << llvm::toString(record.takeError());
     return {};

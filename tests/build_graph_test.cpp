@@ -1,9 +1,12 @@
 // build.ninja from data alone: synthetic inputs, no make and no disk.
 #include <gtest/gtest.h>
 
-#include "rules/build_graph.h"
+#include "pipeline/build_graph.h"
 
-namespace romfit::rules {
+namespace romfit::pipeline {
+
+using support::Argv;
+using support::joinCommand;
 namespace {
 
 BuildGraphInputs sampleInputs(bool legacyLinkKept) {
@@ -210,4 +213,4 @@ TEST(BuildGraph, APathNinjaCannotRepresentIsAnError) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::pipeline

@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "rules/build_layout.h"
+#include "pipeline/build_layout.h"
 
-namespace romfit::rules {
+namespace romfit::pipeline {
 namespace {
 
 TEST(BuildLayout, EveryPathOfOutdir) {
@@ -60,4 +60,4 @@ TEST(BuildLayout, EachImageFileHasItsOwnName) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::pipeline

@@ -8,11 +8,11 @@
 #include <llvm/ADT/STLExtras.h>
 #include <llvm/Support/FileSystem.h>
 
-#include "rules/ipxe_build.h"
+#include "pipeline/ipxe_build.h"
 #include "tests/fake_process_runner.h"
 #include "tests/test_support.h"
 
-namespace romfit::rules {
+namespace romfit::pipeline {
 namespace {
 
 using testing::FakeProcessRunner;
@@ -92,7 +92,7 @@ protected:
     options.config = "qemu";
     options.romIds = {"8086100e", "10ec8139"};
     options.imageNames = {"legacy", "efi:i386", "efi:x86_64"};
-    options.rulesPath = ROMFIT_SOURCE_DIR "/rules/efi-snp-only.rules";
+    options.rulesPath = ROMFIT_SOURCE_DIR "/prune/efi-snp-only.rules";
     options.outDir = scratch + "/out";
     options.romfit = "/usr/bin/romfit";
     options.runner = runner.get();
@@ -146,4 +146,4 @@ TEST_F(BuildMakeRoundsTest, WorkInTheLegacyDirectoryRunsTheRealMakesToo) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::pipeline

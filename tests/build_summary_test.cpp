@@ -8,7 +8,7 @@
 
 #include "report/build_summary.h"
 #include "rom/pci_rom.h"
-#include "rules/prune_record.h"
+#include "prune/prune_record.h"
 #include "support/file_io.h"
 #include "tests/test_support.h"
 
@@ -19,23 +19,23 @@ const std::string kDebianE1000Rom = std::string(testing::kDebianRomDir) + "/efi-
 
 struct LaidOutBuild {
   std::string scratch;
-  rules::BuildGraphInputs graph;
+  pipeline::BuildGraphInputs graph;
 };
 
 LaidOutBuild layOut(const std::string &name) {
   LaidOutBuild build;
   build.scratch = testing::makeScratchDir(name);
   build.graph.outDir = build.scratch;
-  rules::RomBuild rom;
+  pipeline::RomBuild rom;
   rom.romId = "8086100e";
   for (const char *kind : {"legacy", "efi:x86_64"}) {
-    auto parsed = rules::parseImageKind(kind);
+    auto parsed = pipeline::parseImageKind(kind);
     EXPECT_TRUE(bool(parsed)) << (parsed ? "" : llvm::toString(parsed.takeError()));
     if (parsed)
       rom.images.push_back({*parsed, {}});
   }
   build.graph.roms.push_back(rom);
-  rules::BuildLayout layout = rules::layoutOf(build.graph);
+  pipeline::BuildLayout layout = pipeline::layoutOf(build.graph);
   auto copy = [](const std::string &from, const std::string &to) {
     EXPECT_FALSE(bool(llvm::sys::fs::copy_file(from, to))) << to;
   };
@@ -45,16 +45,16 @@ LaidOutBuild layOut(const std::string &name) {
   auto write = [](const std::string &path, const std::string &text) {
     EXPECT_FALSE(bool(writeFileAtomically(path, text))) << path;
   };
-  auto file = [&](rules::ImageFile which) {
+  auto file = [&](pipeline::ImageFile which) {
     return layout.imageFile("8086100e", "efi:x86_64", which);
   };
-  write(file(rules::ImageFile::UnprunedDriver), std::string(4096, 'u'));
-  write(file(rules::ImageFile::PrunedDriver), std::string(1024, 'p'));
-  rules::PruneRecord record;
+  write(file(pipeline::ImageFile::UnprunedDriver), std::string(4096, 'u'));
+  write(file(pipeline::ImageFile::PrunedDriver), std::string(1024, 'p'));
+  prune::PruneRecord record;
   record.membersBefore = 361;
   record.membersAfter = 102;
   record.removedMembers = {{"tls.o", 15013}, {"dmesg.o", 8546}};
-  write(file(rules::ImageFile::PruneRecord), rules::pruneRecordText(record));
+  write(file(pipeline::ImageFile::PruneRecord), prune::pruneRecordText(record));
   return build;
 }
 
@@ -104,7 +104,7 @@ TEST(BuildSummary, ReadsEachImageFromTheLayout) {
             std::string::npos)
       << table;
   EXPECT_EQ(table.find("legacy layout"), std::string::npos) << table;
-  build.graph.layout = rules::SectionLayout::LinkOrder;
+  build.graph.layout = pipeline::SectionLayout::LinkOrder;
   auto linkOrder = summarizeBuiltRom(build.graph, build.graph.roms[0], 262144);
   ASSERT_TRUE(bool(linkOrder)) << llvm::toString(linkOrder.takeError());
   EXPECT_NE(builtRomTable(*linkOrder).find("  efi:x86_64 layout: link order (--layout link-order)\n"),
@@ -121,8 +121,8 @@ TEST(BuildSummary, ReadsEachImageFromTheLayout) {
 
 TEST(BuildSummary, AMissingPruneRecordIsNamed) {
   LaidOutBuild build = layOut("build-summary-missing");
-  std::string record = rules::layoutOf(build.graph)
-                           .imageFile("8086100e", "efi:x86_64", rules::ImageFile::PruneRecord);
+  std::string record = pipeline::layoutOf(build.graph)
+                           .imageFile("8086100e", "efi:x86_64", pipeline::ImageFile::PruneRecord);
   ASSERT_FALSE(bool(llvm::sys::fs::remove(record)));
   auto summary = summarizeBuiltRom(build.graph, build.graph.roms[0], 262144);
   ASSERT_FALSE(bool(summary));

@@ -5,11 +5,11 @@
 
 #include <llvm/Support/FileSystem.h>
 
-#include "rules/config_overlay.h"
+#include "pipeline/config_overlay.h"
 #include "support/file_io.h"
 #include "tests/test_support.h"
 
-namespace romfit::rules {
+namespace romfit::pipeline {
 namespace {
 
 std::vector<ImageKind> kinds(std::vector<std::string> names) {
@@ -80,4 +80,4 @@ TEST(ConfigOverlay, ATreeWithoutIpxesLocalConfigGetsNone) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::pipeline

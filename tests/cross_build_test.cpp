@@ -5,10 +5,10 @@
 
 #include <gtest/gtest.h>
 
-#include "rules/ipxe_build.h"
+#include "pipeline/ipxe_build.h"
 #include "tests/fake_process_runner.h"
 
-namespace romfit::rules {
+namespace romfit::pipeline {
 namespace {
 
 std::vector<ImageKind> kindsNamed(const std::vector<std::string> &names) {
@@ -163,7 +163,7 @@ TEST(RunBuild, ARuleSetCuttingTheOwnBootPathIsRefusedForRiscvAndLoongArchImages)
   options.imageNames = {"efi:x86_64", "efi:loong64"};
   options.ownBootPathImages = {"efi:riscv64", "efi:loong64"};
   options.outDir = "/nonexistent/out";
-  options.rulesPath = ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules";
+  options.rulesPath = ROMFIT_SOURCE_DIR "/prune/efi-downgrade-ux.rules";
   options.runner = &runner;
   auto outcome = runBuild(options);
   ASSERT_FALSE(bool(outcome));
@@ -181,4 +181,4 @@ TEST(RunBuild, ARuleSetCuttingTheOwnBootPathIsRefusedForRiscvAndLoongArchImages)
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::pipeline

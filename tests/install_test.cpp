@@ -35,8 +35,8 @@ void expectInstalledRomfitBuildsTheFixture(const std::string &prefix, const std:
   auto binary = readFileBytes(romfit);
   ASSERT_TRUE(bool(binary));
   std::string bytes(binary->begin(), binary->end());
-  EXPECT_EQ(bytes.find(std::string(ROMFIT_SOURCE_DIR "/rules") + '\0'), std::string::npos);
-  EXPECT_EQ(bytes.find(ROMFIT_SOURCE_DIR "/rules/efi-"), std::string::npos);
+  EXPECT_EQ(bytes.find(std::string(ROMFIT_SOURCE_DIR "/prune") + '\0'), std::string::npos);
+  EXPECT_EQ(bytes.find(ROMFIT_SOURCE_DIR "/prune/efi-"), std::string::npos);
 
   std::string work = scratch + "/work";
   ASSERT_FALSE(llvm::sys::fs::create_directories(work));

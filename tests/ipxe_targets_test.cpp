@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "rules/ipxe_targets.h"
+#include "pipeline/ipxe_targets.h"
 #include "tests/test_support.h"
 
-namespace romfit::rules {
+namespace romfit::pipeline {
 namespace {
 
 TEST(ImageKinds, NameIpxesTargetsAndConverters) {
@@ -102,4 +102,4 @@ TEST(IpxeTree, FindsTheFixtureTreeAndRejectsOthers) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::pipeline

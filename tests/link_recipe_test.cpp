@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
-#include "rules/link_recipe.h"
+#include "pipeline/link_recipe.h"
 
-namespace romfit::rules {
+namespace romfit::pipeline {
+
+using support::Argv;
+using support::joinCommand;
 namespace {
 
 // The shape `make -n V=1 -W bin-x86_64-efi/blib.a TARGET PROBE` prints for
@@ -116,4 +119,4 @@ TEST(JoinCommand, QuotesWhatTheShellWouldSplit) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::pipeline

@@ -7,10 +7,10 @@
 #include <gtest/gtest.h>
 #include <llvm/Support/FileSystem.h>
 
-#include "rules/make_runner.h"
+#include "pipeline/make_runner.h"
 #include "tests/test_support.h"
 
-namespace romfit::rules {
+namespace romfit::pipeline {
 namespace {
 
 class MakeRunnerTest : public ::testing::Test {
@@ -41,4 +41,4 @@ TEST_F(MakeRunnerTest, FailureShowsTheCommandAndTheTailOfTheOutput) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::pipeline

@@ -2,9 +2,9 @@
 // value, and an error for what ninja cannot represent.
 #include <gtest/gtest.h>
 
-#include "rules/ninja_writer.h"
+#include "pipeline/ninja_writer.h"
 
-namespace romfit::rules {
+namespace romfit::pipeline {
 namespace {
 
 TEST(NinjaWriter, EscapesDollarsColonsAndSpacesInPaths) {
@@ -46,4 +46,4 @@ TEST(NinjaWriter, RulesCommentsAndDefaults) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::pipeline

@@ -8,7 +8,7 @@
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
 
-#include "rules/make_runner.h"
+#include "pipeline/make_runner.h"
 #include "support/file_io.h"
 #include "tests/fake_process_runner.h"
 #include "tests/test_support.h"
@@ -26,7 +26,7 @@ TEST(MakeOrchestration, RunsMakeInTheTreeAndReturnsItsOutput) {
     EXPECT_FALSE(bool(writeFileAtomically(run.stdoutPath, llvm::StringRef("  [LD] x\n"))));
     return 0;
   });
-  auto output = rules::runMake({"/src/ipxe/src", {"CONFIG=qemu", "bin/8086100e.rom"}, true}, runner);
+  auto output = pipeline::runMake({"/src/ipxe/src", {"CONFIG=qemu", "bin/8086100e.rom"}, true}, runner);
   ASSERT_TRUE(bool(output)) << llvm::toString(output.takeError());
   EXPECT_EQ(*output, "  [LD] x\n");
   ASSERT_EQ(runner.runs.size(), 1u);
@@ -44,7 +44,7 @@ TEST(MakeOrchestration, AFailureNamesTheCommandAndItsLastLines) {
                                           llvm::StringRef("cc1: error: bad flag\nmake: *** Error 1\n"))));
     return 2;
   });
-  auto output = rules::runMake({"/src", {"all"}, true}, runner);
+  auto output = pipeline::runMake({"/src", {"all"}, true}, runner);
   ASSERT_FALSE(bool(output));
   std::string message = llvm::toString(output.takeError());
   EXPECT_NE(message.find("make failed (exit status 2)"), std::string::npos) << message;
@@ -99,7 +99,7 @@ struct IpxeLikeMake {
   }
 };
 
-std::vector<rules::MakeInvocation> threeMakes() {
+std::vector<pipeline::MakeInvocation> threeMakes() {
   return {{"/src", {"bin/8086100e.rom"}, false},
           {"/src", {"bin-x86_64-efi/blib.a"}, false},
           {"/src", {"CROSS=aarch64-linux-gnu-", "bin-arm64-efi/blib.a"}, false}};
@@ -116,7 +116,7 @@ std::vector<std::string> playedSteps(const FakeProcessRunner &runner) {
 TEST(MakesUntilSettled, MakesThatAnotherLeftStaleRunAgainSoTheNextBuildHasNothingToDo) {
   IpxeLikeMake ipxe;
   FakeProcessRunner first([&](const FakeRun &run) { return ipxe(run); });
-  ASSERT_FALSE(bool(rules::runMakesUntilSettled(threeMakes(), first)));
+  ASSERT_FALSE(bool(pipeline::runMakesUntilSettled(threeMakes(), first)));
   EXPECT_TRUE(ipxe.stale.empty());
   // bin-arm64-efi's first build left the other two stale: each runs again,
   // then every make but the last one run says it is up to date.
@@ -127,7 +127,7 @@ TEST(MakesUntilSettled, MakesThatAnotherLeftStaleRunAgainSoTheNextBuildHasNothin
 
   ipxe.rebuilds = 0;
   FakeProcessRunner second([&](const FakeRun &run) { return ipxe(run); });
-  ASSERT_FALSE(bool(rules::runMakesUntilSettled(threeMakes(), second)));
+  ASSERT_FALSE(bool(pipeline::runMakesUntilSettled(threeMakes(), second)));
   EXPECT_EQ(ipxe.rebuilds, 0);
   // Makes that did nothing touched nothing: none is asked again.
   EXPECT_EQ(playedSteps(second),
@@ -136,11 +136,11 @@ TEST(MakesUntilSettled, MakesThatAnotherLeftStaleRunAgainSoTheNextBuildHasNothin
 
 TEST(MakesUntilSettled, OneMakeOfSeveralDirectoriesIsAskedPerDirectoryAndSettles) {
   IpxeLikeMake ipxe;
-  std::vector<rules::MakeInvocation> hostMake{
+  std::vector<pipeline::MakeInvocation> hostMake{
       {"/src", {"CONFIG=qemu", "bin-i386-efi/blib.a", "bin-x86_64-efi/blib.a", "bin/8086100e.rom",
                 "util/elf2efi64"}, false}};
   FakeProcessRunner first([&](const FakeRun &run) { return ipxe(run); });
-  ASSERT_FALSE(bool(rules::runMakesUntilSettled(hostMake, first)));
+  ASSERT_FALSE(bool(pipeline::runMakesUntilSettled(hostMake, first)));
   EXPECT_TRUE(ipxe.stale.empty());
   // Its sub-makes ran in the order bin, bin-i386-efi, bin-x86_64-efi; the
   // first builds of the last two left those before them stale. Each
@@ -155,7 +155,7 @@ TEST(MakesUntilSettled, OneMakeOfSeveralDirectoriesIsAskedPerDirectoryAndSettles
 
   ipxe.rebuilds = 0;
   FakeProcessRunner second([&](const FakeRun &run) { return ipxe(run); });
-  ASSERT_FALSE(bool(rules::runMakesUntilSettled(hostMake, second)));
+  ASSERT_FALSE(bool(pipeline::runMakesUntilSettled(hostMake, second)));
   EXPECT_EQ(ipxe.rebuilds, 0);
   EXPECT_EQ(playedSteps(second),
             (std::vector<std::string>{"make bin+bin-i386-efi+bin-x86_64-efi"}));
@@ -164,29 +164,29 @@ TEST(MakesUntilSettled, OneMakeOfSeveralDirectoriesIsAskedPerDirectoryAndSettles
 TEST(MakesUntilSettled, OneMakeIsNotAskedAgain) {
   IpxeLikeMake ipxe;
   FakeProcessRunner runner([&](const FakeRun &run) { return ipxe(run); });
-  ASSERT_FALSE(bool(rules::runMakesUntilSettled({threeMakes().front()}, runner)));
+  ASSERT_FALSE(bool(pipeline::runMakesUntilSettled({threeMakes().front()}, runner)));
   EXPECT_EQ(playedSteps(runner), (std::vector<std::string>{"make bin"}));
 }
 
 TEST(MakeDidNothing, OnlyMakesOwnLinesWithEveryTargetUpToDate) {
-  rules::MakeInvocation make{"/src", {"CONFIG=qemu", "-j2", "bin/1.rom", "util/elf2efi64"}, false};
-  EXPECT_TRUE(rules::makeDidNothing("make: Entering directory '/src'\n"
+  pipeline::MakeInvocation make{"/src", {"CONFIG=qemu", "-j2", "bin/1.rom", "util/elf2efi64"}, false};
+  EXPECT_TRUE(pipeline::makeDidNothing("make: Entering directory '/src'\n"
                                     "make[1]: 'bin/1.rom' is up to date.\n"
                                     "make: Nothing to be done for 'util/elf2efi64'.\n"
                                     "make: Leaving directory '/src'\n",
                                     make));
-  EXPECT_TRUE(rules::makeDidNothing("make: `bin/1.rom' is up to date.\n"
+  EXPECT_TRUE(pipeline::makeDidNothing("make: `bin/1.rom' is up to date.\n"
                                     "make: `util/elf2efi64' is up to date.\n",
                                     make))
       << "make 3's quotes";
   // A command's output is work.
-  EXPECT_FALSE(rules::makeDidNothing("  [BUILD] bin/core.o\nmake: 'bin/1.rom' is up to date.\n"
+  EXPECT_FALSE(pipeline::makeDidNothing("  [BUILD] bin/core.o\nmake: 'bin/1.rom' is up to date.\n"
                                      "make: 'util/elf2efi64' is up to date.\n",
                                      make));
   // A silent recipe made util/elf2efi64: no line says it was up to date.
-  EXPECT_FALSE(rules::makeDidNothing("make: 'bin/1.rom' is up to date.\n", make));
+  EXPECT_FALSE(pipeline::makeDidNothing("make: 'bin/1.rom' is up to date.\n", make));
   // Another language's messages are not understood, so they count as work.
-  EXPECT_FALSE(rules::makeDidNothing("make: Für das Ziel »bin/1.rom« ist nichts zu tun.\n"
+  EXPECT_FALSE(pipeline::makeDidNothing("make: Für das Ziel »bin/1.rom« ist nichts zu tun.\n"
                                      "make: 'util/elf2efi64' is up to date.\n",
                                      make));
 }
@@ -203,7 +203,7 @@ TEST(MakesUntilSettled, MakesThatNeverSettleAreAnError) {
     stale.erase(binDir);
     return 0;
   });
-  llvm::Error error = rules::runMakesUntilSettled(threeMakes(), runner);
+  llvm::Error error = pipeline::runMakesUntilSettled(threeMakes(), runner);
   ASSERT_TRUE(bool(error));
   std::string message = llvm::toString(std::move(error));
   EXPECT_NE(message.find("make does not settle: after 6 re-runs, `"), std::string::npos)
@@ -216,7 +216,7 @@ TEST(MakesUntilSettled, AnErrorFromMakeQIsMakesError) {
   FakeProcessRunner runner([](const FakeRun &run) -> std::optional<int> {
     return llvm::is_contained(run.command, "-q") ? 2 : 0;
   });
-  llvm::Error error = rules::runMakesUntilSettled(threeMakes(), runner);
+  llvm::Error error = pipeline::runMakesUntilSettled(threeMakes(), runner);
   ASSERT_TRUE(bool(error));
   EXPECT_NE(llvm::toString(std::move(error)).find("make failed (exit status 2)"),
             std::string::npos);

@@ -2,9 +2,9 @@
 // back unchanged, and a damaged file is named with the field that is wrong.
 #include <gtest/gtest.h>
 
-#include "rules/prune_record.h"
+#include "prune/prune_record.h"
 
-namespace romfit::rules {
+namespace romfit::prune {
 namespace {
 
 PruneRecord sampleRecord() {
@@ -70,4 +70,4 @@ TEST(PruneRecord, RemovedSummaryNamesTheLargest) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::prune

@@ -7,10 +7,13 @@
 #include <llvm/Support/FileSystem.h>
 
 #include "support/file_io.h"
-#include "rules/relink.h"
+#include "prune/relink.h"
 #include "tests/test_support.h"
 
-namespace romfit::rules {
+namespace romfit::prune {
+
+using support::Argv;
+using support::joinCommand;
 namespace {
 
 using testing::runProgram;
@@ -106,4 +109,4 @@ TEST(PrunedLink, ReplacesTheArchiveAndMovesTheOutputs) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::prune

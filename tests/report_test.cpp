@@ -12,7 +12,7 @@
 #include "compress/efi_decode_trace.h"
 #include "support/file_io.h"
 #include "report/byte_costs.h"
-#include "report/link_map.h"
+#include "analysis/link_map.h"
 #include "report/report_format.h"
 #include "report/rom_attribution.h"
 #include "tests/test_support.h"
@@ -126,7 +126,7 @@ Linker script and memory map
 /DISCARD/
  *(.note.*)
 )";
-  auto map = report::parseLinkMap(text, "test.map");
+  auto map = analysis::parseLinkMap(text, "test.map");
   ASSERT_TRUE(bool(map)) << llvm::toString(map.takeError());
   ASSERT_EQ(map->inputSections.size(), 4u);
   EXPECT_EQ(map->inputSections[0].member, "stub.o");
@@ -137,7 +137,7 @@ Linker script and memory map
   EXPECT_EQ(map->inputSections[2].member, "net device.o");
   EXPECT_EQ(map->inputSections[3].outputSection, ".bss");
 
-  auto notMap = report::parseLinkMap("hello\n", "x.map");
+  auto notMap = analysis::parseLinkMap("hello\n", "x.map");
   ASSERT_FALSE(bool(notMap));
   EXPECT_NE(llvm::toString(notMap.takeError()).find("x.map: not a GNU ld link map"),
             std::string::npos);
@@ -170,10 +170,10 @@ Linker script and memory map
 .bss            0x0000000000003000       0x10
  COMMON         0x0000000000003000       0x10 out/pruned.a(intel.o)
 )";
-  auto map = report::parseLinkMap(text, "test.map");
+  auto map = analysis::parseLinkMap(text, "test.map");
   ASSERT_TRUE(bool(map)) << llvm::toString(map.takeError());
   std::vector<std::string> statements;
-  for (const report::MappedInputSection &section : map->inputSections)
+  for (const analysis::MappedInputSection &section : map->inputSections)
     statements.push_back(section.statement);
   EXPECT_EQ(statements, (std::vector<std::string>{"*(.text)", ":*/stub.o(.text.ipxe)",
                                                   "*(.text.*)", "*(SORT_BY_NAME(.tbl.*))",

@@ -15,7 +15,7 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/FileSystem.h>
 
-#include "rules/link_recipe.h"
+#include "pipeline/link_recipe.h"
 #include "tests/bad_input_table.h"
 #include "tests/build_fixture.h"
 
@@ -44,7 +44,7 @@ TEST(ReproducibleBuild, TwoOutputDirectoriesGetIdenticalFiles) {
   ASSERT_FALSE(tree.empty());
   std::string rules = scratch + "/downgrade.rules";
   ASSERT_FALSE(writeFileAtomically(
-      rules, llvm::StringRef(readText(ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules"))));
+      rules, llvm::StringRef(readText(ROMFIT_SOURCE_DIR "/prune/efi-downgrade-ux.rules"))));
   auto sources = snapshot(tree);
   std::string rulesText = readText(rules);
 
@@ -198,7 +198,7 @@ private:
   std::optional<std::string> saved_;
 };
 
-std::string timestampIn(const rules::Argv &link) {
+std::string timestampIn(const support::Argv &link) {
   for (const std::string &word : link)
     if (llvm::StringRef(word).startswith("_build_timestamp="))
       return word;
@@ -208,14 +208,14 @@ std::string timestampIn(const rules::Argv &link) {
 TEST(ReproducibleBuild, BuildTimestampComesFromSourceDateEpoch) {
   SourceDateEpoch restore;
   // iPXE's link as make prints it: a wall-clock timestamp and a random ID.
-  rules::Argv link{"ld", "-m", "elf_x86_64", "bin-x86_64-efi/blib.a", "-o",
+  support::Argv link{"ld", "-m", "elf_x86_64", "bin-x86_64-efi/blib.a", "-o",
                    "bin-x86_64-efi/8086100e.efidrv.tmp", "--defsym", "_build_id=556958838",
                    "--defsym", "_build_timestamp=1795258692"};
   ::unsetenv("SOURCE_DATE_EPOCH");
-  EXPECT_EQ(timestampIn(rules::withStableBuildSymbols(link, "bin-x86_64-efi/8086100e.efidrv")),
+  EXPECT_EQ(timestampIn(pipeline::withStableBuildSymbols(link, "bin-x86_64-efi/8086100e.efidrv")),
             "_build_timestamp=0");
   ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-  EXPECT_EQ(timestampIn(rules::withStableBuildSymbols(link, "bin-x86_64-efi/8086100e.efidrv")),
+  EXPECT_EQ(timestampIn(pipeline::withStableBuildSymbols(link, "bin-x86_64-efi/8086100e.efidrv")),
             "_build_timestamp=1700000000");
 }
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "rules/rule_set.h"
+#include "prune/rule_set.h"
 
 #include <fstream>
 
@@ -8,7 +8,7 @@
 
 #include "tests/test_support.h"
 
-namespace romfit::rules {
+namespace romfit::prune {
 namespace {
 
 std::string parseError(const char *text) {
@@ -21,7 +21,7 @@ std::string parseError(const char *text) {
 // The set for firmwares without a network stack keeps iPXE's boot path but
 // not the shell: it must not cut LoadFile's way into ipxe().
 TEST(RuleSet, TheNetbootSetCutsTheShellButNotTheBootPath) {
-  auto rules = loadRuleSet(ROMFIT_SOURCE_DIR "/rules/efi-netboot.rules");
+  auto rules = loadRuleSet(ROMFIT_SOURCE_DIR "/prune/efi-netboot.rules");
   ASSERT_TRUE(bool(rules)) << llvm::toString(rules.takeError());
   EXPECT_TRUE(rules->appliesToKind("efi"));
   std::vector<std::string> cuts;
@@ -37,7 +37,7 @@ TEST(RuleSet, TheNetbootSetCutsTheShellButNotTheBootPath) {
 }
 
 TEST(RuleSet, TheDefaultRuleSetParsesWithAReasonForEveryRule) {
-  auto rules = loadRuleSet(ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules");
+  auto rules = loadRuleSet(ROMFIT_SOURCE_DIR "/prune/efi-downgrade-ux.rules");
   ASSERT_TRUE(bool(rules)) << llvm::toString(rules.takeError());
   EXPECT_TRUE(rules->appliesToKind("efi"));
   EXPECT_FALSE(rules->appliesToKind("legacy"));
@@ -222,7 +222,7 @@ TEST_F(ExtendsTest, ADirectoryOrAnEndlessDeviceIsRefused) {
 }
 
 TEST(RuleSet, BuiltInSetsParseStrongestFirst) {
-  std::vector<std::string> paths = builtInRuleSets(ROMFIT_SOURCE_DIR "/rules");
+  std::vector<std::string> paths = builtInRuleSets(ROMFIT_SOURCE_DIR "/prune");
   ASSERT_EQ(paths.size(), 3u);
   for (const std::string &path : paths) {
     auto rules = loadRuleSet(path);
@@ -258,4 +258,4 @@ TEST(RuleSet, MissingFileIsNamed) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::prune

@@ -15,9 +15,9 @@
 #include <llvm/Support/FileSystem.h>
 
 #include "compress/efi_compress.h"
-#include "report/link_map.h"
-#include "report/linked_elf.h"
-#include "rules/section_layout.h"
+#include "analysis/link_map.h"
+#include "analysis/linked_elf.h"
+#include "pipeline/section_layout.h"
 #include "support/file_io.h"
 #include "tests/build_fixture.h"
 
@@ -54,8 +54,8 @@ protected:
     return *scratch + "/" + layout + "/8086100e/" + image + "/" + name;
   }
 
-  static report::LinkMap map(const std::string &path) {
-    auto parsed = report::readLinkMap(path);
+  static analysis::LinkMap map(const std::string &path) {
+    auto parsed = analysis::readLinkMap(path);
     if (!parsed) {
       ADD_FAILURE() << llvm::toString(parsed.takeError());
       return {};
@@ -69,17 +69,17 @@ protected:
 std::string *LayoutOnBuild::scratch;
 bool LayoutOnBuild::built = false;
 
-bool reordered(const report::MappedInputSection &section) {
-  for (llvm::StringRef statement : rules::kReorderedStatements)
+bool reordered(const analysis::MappedInputSection &section) {
+  for (llvm::StringRef statement : pipeline::kReorderedStatements)
     if (section.statement == statement)
       return true;
   // The laid-out link's map echoes each pattern the layout wrote as its statement.
-  return section.statement == rules::inputSectionPattern(section.file, section.name);
+  return section.statement == pipeline::inputSectionPattern(section.file, section.name);
 }
 
 using Placement = std::tuple<std::string, std::string, std::string>;  // output, section, member
 
-Placement placementOf(const report::MappedInputSection &section) {
+Placement placementOf(const analysis::MappedInputSection &section) {
   return {section.outputSection, section.name, section.member};
 }
 
@@ -102,7 +102,7 @@ TEST_F(LayoutOnBuild, BothLinksHoldTheSameInputSections) {
     std::vector<Placement> placements[2];
     int index = 0;
     for (const char *layout : {"similarity", "link-order"}) {
-      for (const report::MappedInputSection &section :
+      for (const analysis::MappedInputSection &section :
            map(file(layout, image, "pruned.map")).inputSections)
         placements[index].push_back(placementOf(section));
       std::sort(placements[index].begin(), placements[index].end());
@@ -121,7 +121,7 @@ TEST_F(LayoutOnBuild, NothingElseMoves) {
     int index = 0;
     size_t tables = 0;
     for (const char *layout : {"similarity", "link-order"}) {
-      for (const report::MappedInputSection &section :
+      for (const analysis::MappedInputSection &section :
            map(file(layout, image, "pruned.map")).inputSections) {
         if (reordered(section))
           continue;
@@ -142,11 +142,11 @@ TEST_F(LayoutOnBuild, TableEntrySymbolsKeepTheirOrder) {
     std::vector<std::string> symbols[2];
     int index = 0;
     for (const char *layout : {"similarity", "link-order"}) {
-      auto elf = report::readLinkedElf(file(layout, image, "pruned.elf"));
+      auto elf = analysis::readLinkedElf(file(layout, image, "pruned.elf"));
       ASSERT_TRUE(bool(elf)) << llvm::toString(elf.takeError());
-      const report::LinkedSection *data = elf->find(".data");
+      const analysis::LinkedSection *data = elf->find(".data");
       ASSERT_NE(data, nullptr) << image;
-      for (const report::LinkedSymbol &symbol : data->symbols)
+      for (const analysis::LinkedSymbol &symbol : data->symbols)
         symbols[index].push_back(symbol.name);
       ++index;
     }
@@ -170,14 +170,14 @@ TEST_F(LayoutOnBuild, TheRelinkFollowsTheScript) {
         written.push_back(line.str());
     }
     std::vector<std::string> linked, linkOrder;
-    for (const report::MappedInputSection &section :
+    for (const analysis::MappedInputSection &section :
          map(file("similarity", image, "pruned.map")).inputSections)
-      if (section.statement == rules::inputSectionPattern(section.file, section.name))
+      if (section.statement == pipeline::inputSectionPattern(section.file, section.name))
         linked.push_back(section.statement);
-    for (const report::MappedInputSection &section :
+    for (const analysis::MappedInputSection &section :
          map(file("similarity", image, "pruned.link-order.map")).inputSections)
-      if (reordered(section) && !rules::isMergedByLinker(section.name))
-        if (auto pattern = rules::inputSectionPattern(section.file, section.name))
+      if (reordered(section) && !pipeline::isMergedByLinker(section.name))
+        if (auto pattern = pipeline::inputSectionPattern(section.file, section.name))
           linkOrder.push_back(*pattern);
     EXPECT_GT(written.size(), 50u) << image;
     EXPECT_EQ(linked, written) << image;

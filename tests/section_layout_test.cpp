@@ -7,9 +7,9 @@
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringExtras.h>
 
-#include "rules/section_layout.h"
+#include "pipeline/section_layout.h"
 
-namespace romfit::rules {
+namespace romfit::pipeline {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
@@ -215,4 +215,4 @@ TEST(SectionLayout, SectionsLdMergesAreLeftToTheWildcard) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::pipeline

@@ -4,10 +4,10 @@
 
 #include <set>
 
-#include "rules/rule_set.h"
-#include "rules/shrink.h"
+#include "prune/rule_set.h"
+#include "prune/shrink.h"
 
-namespace romfit::rules {
+namespace romfit::prune {
 namespace {
 
 // Boots pass while every candidate in `needed` is still linked.
@@ -90,4 +90,4 @@ TEST(Shrink, EachDropCarriesItsOwnBytes) {
 }
 
 } // namespace
-} // namespace romfit::rules
+} // namespace romfit::prune

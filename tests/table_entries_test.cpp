@@ -7,7 +7,7 @@
 
 #include <map>
 
-#include "rules/prune_record.h"
+#include "prune/prune_record.h"
 #include "tests/build_fixture.h"
 
 namespace romfit::testing {
@@ -24,7 +24,7 @@ Built buildWithEntryRule(const std::string &scratch, const std::string &tree,
                          const std::string &name, const std::string &rule,
                          const std::vector<std::string> &image = {"--image", "efi:x86_64"}) {
   std::string rules = scratch + "/" + name + ".rules";
-  std::ofstream(rules) << readText(ROMFIT_SOURCE_DIR "/rules/efi-downgrade-ux.rules") << rule
+  std::ofstream(rules) << readText(ROMFIT_SOURCE_DIR "/prune/efi-downgrade-ux.rules") << rule
                        << "\n  why: test\n";
   std::string out = scratch + "/" + name;
   Built built;
@@ -49,7 +49,7 @@ TEST(TableEntries, KeepAndDropChooseWhichFeedersCount) {
   EXPECT_TRUE(kept.members.count("efi_snp.o"));
   EXPECT_TRUE(kept.members.count("intel.o"));
   // prune.json names the entry that kept it, for romfit shrink to propose.
-  auto record = rules::parsePruneRecord(
+  auto record = prune::parsePruneRecord(
       readText(scratch + "/keep/8086100e/efi-x86_64/prune.json"), "prune.json");
   ASSERT_TRUE(bool(record)) << llvm::toString(record.takeError());
   // efi_snp for efi_drivers; ipv6 and lldp for net_drivers, which no entry
@@ -93,7 +93,7 @@ TEST(TableEntries, Arm64MappingSymbolsAreNotEntries) {
   EXPECT_FALSE(dropped.members.count("ipv6.o"));
   EXPECT_FALSE(dropped.members.count("lldp.o"));
   EXPECT_TRUE(dropped.members.count("efi_snp.o"));
-  auto record = rules::parsePruneRecord(
+  auto record = prune::parsePruneRecord(
       readText(scratch + "/drop/8086100e/efi-arm64/prune.json"), "prune.json");
   ASSERT_TRUE(bool(record)) << llvm::toString(record.takeError());
   for (const auto &kept : record->keptRequires)
