@@ -8,6 +8,7 @@
 
 #include "compress/efi_compress.h"
 #include "compress/efi_decode_trace.h"
+#include "compress/lzma.h"
 #include "support/error.h"
 
 namespace romfit::report {
@@ -100,6 +101,7 @@ llvm::Expected<std::vector<SizeNode>> attributeZinfoImage(llvm::ArrayRef<uint8_t
 
   std::vector<double> bitsPerByte(flat.bytes.size(), 0.0);
   uint64_t framing = 0, alignment = 0, copied = 0, copiedMatching = 0;
+  uint64_t packedBytes = 0, packedMatching = 0;
   uint64_t at = 0;  // where zbin writes next
   for (const ZinfoRecord &record : *records) {
     if (movesNothing(record.type))
@@ -138,6 +140,16 @@ llvm::Expected<std::vector<SizeNode>> attributeZinfoImage(llvm::ArrayRef<uint8_t
     // zbin's CRC-32 leaves out the final inversion.
     if (storedCrc != ~llvm::crc32(packed))
       return makeError("the PACK stream at {:#x} does not match its CRC", at);
+    // Decoded, the stream must be the link's own bytes: what ties this ELF
+    // to this ROM (a link made since, or another ROM's, is refused).
+    auto unpacked = lzma::decompress(packed);
+    if (!unpacked)
+      return withContext(unpacked.takeError(), fmt::format("the PACK stream at {:#x}", at));
+    llvm::ArrayRef<uint8_t> linked =
+        llvm::makeArrayRef(flat.bytes).slice(record.offset, record.length);
+    for (size_t i = 0; i < std::min(unpacked->size(), linked.size()); ++i)
+      packedMatching += (*unpacked)[i] == linked[i];
+    packedBytes += record.length;
     std::vector<double> estimate =
         estimatedBitsPerByte(llvm::makeArrayRef(flat.bytes).slice(record.offset, record.length));
     double estimatedTotal = 0;
@@ -156,6 +168,9 @@ llvm::Expected<std::vector<SizeNode>> attributeZinfoImage(llvm::ArrayRef<uint8_t
     return makeError("the records lay out {} bytes, the image has {}", at, image.size());
   if (copied && double(copiedMatching) < kMinCopiedBytesMatching * double(copied))
     return makeError("only {} of {} copied bytes match the image", copiedMatching, copied);
+  if (packedBytes && double(packedMatching) < kMinCopiedBytesMatching * double(packedBytes))
+    return makeError("only {} of {} packed bytes match the image's PACK streams, decoded",
+                     packedMatching, packedBytes);
 
   ByteCosts costs = ByteCosts::fromBitsPerByte(bitsPerByte);
   auto inputs = inputsByOutputSection(detail.map);

@@ -5,6 +5,10 @@
 // stream of the bytes and a CRC; PAYL only aligns. The other records patch
 // bytes in place and do not move anything.
 //
+// Each PACK stream is decoded (liblzma, compress/lzma) and must give the
+// link's bytes back, as each COPY must match the image: the ELF beside a ROM
+// describes it only when it is the ROM's own link.
+//
 // liblzma does not say what each byte cost, so the bytes of one PACK
 // stream are shared among its rows by an estimate: the bits romfit's EFI
 // encoder (LZ77 and Huffman) spends on each byte of the range, scaled to

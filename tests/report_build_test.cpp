@@ -8,8 +8,10 @@
 
 #include <gtest/gtest.h>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Object/ObjectFile.h>
 #include <llvm/Support/JSON.h>
 
+#include "support/file_io.h"
 #include "tests/build_fixture.h"
 
 namespace romfit {
@@ -148,6 +150,53 @@ TEST_F(ReportOnBuild, TheLegacyImageIsAttributedThroughItsZinfoRecords) {
   EXPECT_LT(zeros->getInteger("compressed").getValueOr(9999), 100);
   for (const llvm::json::Value &note : *entry.getArray("notes"))
     EXPECT_EQ(note.getAsString()->find("legacy"), llvm::StringRef::npos) << note.getAsString()->str();
+}
+
+// The ELF beside a ROM describes it only when it is the ROM's own link:
+// with the linked .payload changed (its PACK stream in the ROM unchanged, its
+// CRC still good), the decoded stream no longer gives the link's bytes back,
+// and the legacy image is attributed as a whole, saying why.
+TEST_F(ReportOnBuild, ALinkWhosePackedBytesDifferDoesNotDescribeTheLegacyImage) {
+  std::string dir = *scratch + "/other-link";
+  ASSERT_FALSE(llvm::sys::fs::create_directories(dir));
+  std::string rom = dir + "/8086100e.rom";
+  for (const char *suffix : {"", ".tmp.map"})
+    ASSERT_FALSE(llvm::sys::fs::copy_file(*tree + "/bin/8086100e.rom" + suffix, rom + suffix));
+  auto elfBytes = readFileBytes(*tree + "/bin/8086100e.rom.tmp");
+  ASSERT_TRUE(bool(elfBytes));
+  std::vector<uint8_t> elf = std::move(*elfBytes);
+  auto object = llvm::object::ObjectFile::createObjectFile(llvm::MemoryBufferRef(
+      llvm::StringRef(reinterpret_cast<const char *>(elf.data()), elf.size()), "elf"));
+  ASSERT_TRUE(bool(object)) << llvm::toString(object.takeError());
+  size_t payloadAt = 0, payloadSize = 0;
+  for (const llvm::object::SectionRef &section : (*object)->sections()) {
+    auto name = section.getName();
+    auto contents = section.getContents();
+    if (name && contents && *name == ".payload") {
+      payloadAt = size_t(contents->data() - reinterpret_cast<const char *>(elf.data()));
+      payloadSize = contents->size();
+    }
+    if (!name)
+      llvm::consumeError(name.takeError());
+    if (!contents)
+      llvm::consumeError(contents.takeError());
+  }
+  object->reset();
+  ASSERT_GT(payloadSize, 0u) << "the fixture's legacy link has a .payload";
+  for (size_t i = 0; i < payloadSize; ++i)
+    elf[payloadAt + i] ^= 0x5a;
+  ASSERT_FALSE(bool(writeFileAtomically(rom + ".tmp", elf)));
+
+  llvm::json::Value json = runJson({"report", "--format", "json", rom});
+  const llvm::json::Object &entry =
+      *json.getAsObject()->getArray("roms")->front().getAsObject();
+  std::string notes;
+  for (const llvm::json::Value &note : *entry.getArray("notes"))
+    notes += note.getAsString()->str() + "\n";
+  EXPECT_NE(notes.find("packed bytes match the image's PACK streams"), std::string::npos) << notes;
+  const llvm::json::Object *legacy = childNamed(*entry.getObject("root"), "legacy");
+  ASSERT_TRUE(legacy);
+  EXPECT_EQ(childNamed(*legacy, ".payload"), nullptr) << "attributed as a whole";
 }
 
 // Same inputs, same report, byte for byte, in every format.
