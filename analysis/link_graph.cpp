@@ -173,28 +173,24 @@ std::vector<NodeId> LinkGraph::nodesNamed(llvm::StringRef name) const {
   return found;
 }
 
-llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerScript &script,
-                                         const LinkCommand &command) {
-  LinkGraph graph;
-  graph.link = &link;
-  for (const SymbolDefinition &definition : command.symbolDefinitions)
-    if (definition.aliasOf)
-      graph.aliases[definition.name] = *definition.aliasOf;
+namespace {
 
-  graph.nodes.push_back(makeNode(NodeKind::Root));
-  graph.root = 0;
-  auto tableNode = [&](llvm::StringRef name) {
-    auto [entry, inserted] = graph.tableNodes.try_emplace(name, NodeId(graph.nodes.size()));
-    if (inserted) {
-      Node node = makeNode(NodeKind::Table);
-      node.name = entry->getKey();
-      graph.nodes.push_back(node);
-    }
-    return entry->second;
-  };
+NodeId tableNodeNamed(LinkGraph &graph, llvm::StringRef name) {
+  auto [entry, inserted] = graph.tableNodes.try_emplace(name, NodeId(graph.nodes.size()));
+  if (inserted) {
+    Node node = makeNode(NodeKind::Table);
+    node.name = entry->getKey();
+    graph.nodes.push_back(node);
+  }
+  return entry->second;
+}
 
-  // Nodes: objects, their allocated and placed sections, commons.
-  llvm::StringMap<std::vector<NodeId>> sectionsByName;  // for __start_/__stop_
+// Nodes: objects and their allocated, placed sections. Returns the sections
+// by name, for __start_/__stop_ references.
+llvm::StringMap<std::vector<NodeId>> addObjectAndSectionNodes(LinkGraph &graph,
+                                                             const ResolvedLink &link,
+                                                             const LinkerScript &script) {
+  llvm::StringMap<std::vector<NodeId>> sectionsByName;
   graph.objectNodes.resize(link.objects.size());
   graph.sectionNodes.resize(link.objects.size());
   for (size_t object = 0; object < link.objects.size(); ++object) {
@@ -225,7 +221,7 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
       node.isCollectionRoot =
           placement == Placement::Kept || isCollectionRootByKind(section.type, section.flags);
       if (auto table = parseTableSection(section.name)) {
-        NodeId tableId = tableNode(table->table);
+        NodeId tableId = tableNodeNamed(graph, table->table);
         node.table = int32_t(tableId);
         node.isTableBoundary = table->isBoundary;
       }
@@ -235,6 +231,12 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
       graph.nodes.push_back(node);
     }
   }
+  return sectionsByName;
+}
+
+// One node per COMMON symbol; returns them by name.
+llvm::StringMap<NodeId> addCommonNodes(LinkGraph &graph, const ResolvedLink &link) {
+  llvm::StringMap<NodeId> commons;
   for (const auto &entry : link.symbols) {
     const GlobalSymbol &global = entry.second;
     if (global.state != GlobalSymbol::State::Common)
@@ -246,19 +248,24 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
     node.alignment = global.commonAlignment;
     node.flags = llvm::ELF::SHF_ALLOC | llvm::ELF::SHF_WRITE;
     node.type = llvm::ELF::SHT_NOBITS;
-    graph.commonNodes[entry.getKey()] = graph.nodes.size();
+    commons[entry.getKey()] = graph.nodes.size();
     graph.nodes.push_back(node);
   }
+  return commons;
+}
 
-  // Edges.
-  std::vector<Edge> &edges = graph.edges;
-  auto addEdge = [&](NodeId from, NodeId to, EdgeKind kind, uint8_t views, llvm::StringRef symbol) {
-    edges.push_back(Edge{from, to, kind, views, symbol});
-  };
+void addEdge(LinkGraph &graph, NodeId from, NodeId to, EdgeKind kind, uint8_t views,
+             llvm::StringRef symbol) {
+  graph.edges.push_back(Edge{from, to, kind, views, symbol});
+}
+
+// The link's roots: its entry (the command's, else the script's), -u
+// symbols and the script's EXTERNs.
+void addRootEdges(LinkGraph &graph, const LinkerScript &script, const LinkCommand &command) {
   auto addRoot = [&](llvm::StringRef name) {
     NodeId node = graph.nodeOfGlobal(name);
     if (node != kNoNode)
-      addEdge(graph.root, node, EdgeKind::Root, kBothViews, name);
+      addEdge(graph, graph.root, node, EdgeKind::Root, kBothViews, name);
   };
   if (command.entry)
     addRoot(*command.entry);
@@ -268,10 +275,17 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
     addRoot(name);
   for (const std::string &name : script.externSymbols())
     addRoot(name);
+}
 
+// Each section's edges: to its object, from the root (kept by the script)
+// or its table, and one per relocation target. Returns the (object, object)
+// pairs a relocation already says one extracted the other.
+llvm::DenseSet<std::pair<uint32_t, uint32_t>>
+addSectionEdges(LinkGraph &graph, const ResolvedLink &link,
+                const llvm::StringMap<std::vector<NodeId>> &sectionsByName) {
   llvm::SmallVector<NodeId, 4> targets;
   llvm::DenseSet<std::pair<NodeId, unsigned>> seen;
-  llvm::DenseSet<std::pair<uint32_t, uint32_t>> extracted;  // (object, object)
+  llvm::DenseSet<std::pair<uint32_t, uint32_t>> extracted;
   for (size_t object = 0; object < link.objects.size(); ++object) {
     const LoadedObject &loaded = link.objects[object];
     NodeId objectNode = graph.objectNodes[object];
@@ -280,13 +294,13 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
       if (from == kNoNode)
         continue;
       const Node &source = graph.nodes[from];
-      addEdge(from, objectNode, EdgeKind::Member, kReachableView, "");
+      addEdge(graph, from, objectNode, EdgeKind::Member, kReachableView, "");
       if (source.isCollectionRoot)
-        addEdge(graph.root, from, EdgeKind::Keep, kLinkerView, "");
+        addEdge(graph, graph.root, from, EdgeKind::Keep, kLinkerView, "");
       if (source.isTableEntry())
-        addEdge(source.table, from, EdgeKind::Table, kReachableView, "");
+        addEdge(graph, source.table, from, EdgeKind::Table, kReachableView, "");
       if (source.isTableEntry() || source.isCollectionRoot)
-        addEdge(objectNode, from, EdgeKind::Keep, kReachableView, "");
+        addEdge(graph, objectNode, from, EdgeKind::Keep, kReachableView, "");
 
       seen.clear();
       for (const ElfRelocation &relocation : loaded.elf.sections[index].relocations) {
@@ -317,28 +331,33 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
             continue;
           const Node &target = graph.nodes[to];
           if (isRequire) {
-            addEdge(from, to, EdgeKind::Require, kLinkerView, label);
-            addEdge(objectNode, to, EdgeKind::Require, kReachableView, label);
+            addEdge(graph, from, to, EdgeKind::Require, kLinkerView, label);
+            addEdge(graph, objectNode, to, EdgeKind::Require, kReachableView, label);
           } else if (target.isTableBoundary) {
-            addEdge(from, to, EdgeKind::Reloc, kLinkerView, label);
-            addEdge(from, target.table, EdgeKind::Table, kReachableView, label);
+            addEdge(graph, from, to, EdgeKind::Reloc, kLinkerView, label);
+            addEdge(graph, from, target.table, EdgeKind::Table, kReachableView, label);
           } else {
-            addEdge(from, to, EdgeKind::Reloc, kBothViews, label);
+            addEdge(graph, from, to, EdgeKind::Reloc, kBothViews, label);
             int32_t targetObject = target.object;
             if (targetObject >= 0 && targetObject != int32_t(object) &&
                 extracted.insert({uint32_t(object), uint32_t(targetObject)}).second)
-              addEdge(objectNode, graph.objectNodes[targetObject], EdgeKind::Extract,
+              addEdge(graph, objectNode, graph.objectNodes[targetObject], EdgeKind::Extract,
                       kReachableView, label);
           }
         }
       }
     }
   }
-  // ld extracts a member for the first definition of a symbol still
-  // undefined, even a weak one that a strong definition extracted later
-  // beats, so a relocation resolved to the winner does not say it; the
-  // resolution's record does. Extractions by REQUIRE alone stay with the
-  // require edges, which the REQUIRE policy may ignore.
+  return extracted;
+}
+
+// ld extracts a member for the first definition of a symbol still
+// undefined, even a weak one that a strong definition extracted later
+// beats, so a relocation resolved to the winner does not say it; the
+// resolution's record does. Extractions by REQUIRE alone stay with the
+// require edges, which the REQUIRE policy may ignore.
+void addResolutionExtractEdges(LinkGraph &graph, const ResolvedLink &link,
+                               const llvm::DenseSet<std::pair<uint32_t, uint32_t>> &extracted) {
   for (size_t object = 0; object < link.objects.size(); ++object) {
     const LoadedObject &loaded = link.objects[object];
     if (!loaded.memberIndex || loaded.extractedFor == kCommandLine ||
@@ -352,20 +371,43 @@ llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerS
       });
     });
     if (byRelocation)
-      addEdge(graph.objectNodes[loaded.extractedFor], graph.objectNodes[object], EdgeKind::Extract,
-              kReachableView, loaded.extractedBySymbol);
+      addEdge(graph, graph.objectNodes[loaded.extractedFor], graph.objectNodes[object],
+              EdgeKind::Extract, kReachableView, loaded.extractedBySymbol);
   }
-  for (const auto &entry : graph.commonNodes)
-    addEdge(entry.second, graph.objectNodes[graph.nodes[entry.second].object], EdgeKind::Member,
-            kReachableView, "");
+}
 
-  std::stable_sort(edges.begin(), edges.end(),
+// Edges sorted by their source, and each node's first edge indexed.
+void indexEdges(LinkGraph &graph) {
+  std::stable_sort(graph.edges.begin(), graph.edges.end(),
                    [](const Edge &a, const Edge &b) { return a.from < b.from; });
   graph.firstEdge.assign(graph.nodes.size() + 1, 0);
-  for (const Edge &edge : edges)
+  for (const Edge &edge : graph.edges)
     ++graph.firstEdge[edge.from + 1];
   for (size_t i = 1; i < graph.firstEdge.size(); ++i)
     graph.firstEdge[i] += graph.firstEdge[i - 1];
+}
+
+} // namespace
+
+llvm::Expected<LinkGraph> buildLinkGraph(const ResolvedLink &link, const LinkerScript &script,
+                                         const LinkCommand &command) {
+  LinkGraph graph;
+  graph.link = &link;
+  for (const SymbolDefinition &definition : command.symbolDefinitions)
+    if (definition.aliasOf)
+      graph.aliases[definition.name] = *definition.aliasOf;
+  graph.nodes.push_back(makeNode(NodeKind::Root));
+  graph.root = 0;
+
+  auto sectionsByName = addObjectAndSectionNodes(graph, link, script);
+  graph.commonNodes = addCommonNodes(graph, link);
+  addRootEdges(graph, script, command);
+  auto extracted = addSectionEdges(graph, link, sectionsByName);
+  addResolutionExtractEdges(graph, link, extracted);
+  for (const auto &entry : graph.commonNodes)
+    addEdge(graph, entry.second, graph.objectNodes[graph.nodes[entry.second].object],
+            EdgeKind::Member, kReachableView, "");
+  indexEdges(graph);
   return graph;
 }
 

@@ -180,21 +180,10 @@ static std::string failedPrecondition(const RuleSet &rules, const PreconditionCh
                      check.precondition.line, check.precondition.text(), check.evidence);
 }
 
-// The decision on a link already analysed (`original`), so choosing a rule
-// set and pruning under it read the archive once.
-static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, const Argv &link,
-                                              llvm::StringRef directory, const RuleSet &rules) {
-  PruneDecision decision;
-  // Nothing is cut on an assumption the objects contradict.
-  decision.preconditions = checkPreconditions(original, rules);
-  for (const PreconditionCheck &check : decision.preconditions)
-    if (!check.held)
-      return makeError("{}", failedPrecondition(rules, check));
-  decision.membersBefore = archiveMembers(original);
-  decision.bytesBefore = keptBytes(original);
-
-  // Cuts must name symbols the link has, and each cut's target needs a stub,
-  // or the relink would leave the reference undefined.
+// Cuts must name symbols the link has, and each cut's target needs a stub,
+// or the relink would leave the reference undefined. The stubs are collected.
+static llvm::Error checkCuts(const LinkAnalysis &original, const RuleSet &rules,
+                             PruneDecision &decision) {
   for (const CutRule &cut : rules.cuts) {
     auto parsed = parseCut(original.graph, cut.cut);
     if (!parsed)
@@ -208,18 +197,21 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
     decision.stubs.functions.insert(decision.stubs.functions.end(), cut.stubs.begin(),
                                     cut.stubs.end());
   }
+  return llvm::Error::success();
+}
 
-  // Which archive the relink replaces: the one the link extracts from.
+// Which archive the relink replaces: the one the link extracts from.
+static llvm::Expected<std::string> prunedArchiveOf(const LinkAnalysis &original) {
   for (const LoadedObject &object : original.link.objects)
-    if (object.memberIndex) {
-      decision.archivePath = original.inputs->files[object.inputIndex].path;
-      break;
-    }
-  if (decision.archivePath.empty())
-    return makeError("the link extracts nothing from an archive; there is nothing to prune");
+    if (object.memberIndex)
+      return original.inputs->files[object.inputIndex].path;
+  return makeError("the link extracts nothing from an archive; there is nothing to prune");
+}
 
-  // Config objects' REQUIREs are what the rule set may drop.
-  std::vector<std::pair<std::string, std::string>> configRequires;  // symbol, config member
+// Config objects' REQUIREs are what the rule set may drop: symbol, config member.
+static std::vector<std::pair<std::string, std::string>>
+configRequiresOf(const LinkAnalysis &original) {
+  std::vector<std::pair<std::string, std::string>> configRequires;
   std::set<std::string> seen;
   const LinkGraph &graph = original.graph;
   for (size_t object = 0; object < original.link.objects.size(); ++object) {
@@ -230,23 +222,65 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
       if (edge.kind == EdgeKind::Require && seen.insert(edge.symbol.str()).second)
         configRequires.emplace_back(edge.symbol.str(), memberFileName(original, requirer).str());
   }
+  return configRequires;
+}
 
-  // Members of the full link that feed a table, with the obj_ symbol that
-  // makes ld extract each (what a REQUIRE_OBJECT names).
-  struct Feeder {
-    std::string member, symbol;
-    std::map<std::string, std::set<std::string>> tables;
-    uint64_t bytes = 0;
-  };
+namespace {
+
+// A member of the full link that feeds a table, with the obj_ symbol that
+// makes ld extract it (what a REQUIRE_OBJECT names).
+struct Feeder {
+  std::string member, symbol;
+  std::map<std::string, std::set<std::string>> tables;
+  uint64_t bytes = 0;
+};
+
+struct TableFeeders {
   std::vector<Feeder> feeders;
   std::map<std::string, std::set<std::string>> entriesInLink;  // table -> every entry
+};
+
+// Per table with entry rules: keep or drop, and every entry named.
+class EntryFilters {
+public:
+  explicit EntryFilters(const RuleSet &rules) {
+    for (const TableEntryRule &rule : rules.tableEntries) {
+      Filter &filter = filters[rule.table];
+      filter.keep = rule.keep;  // the parser refuses keep and drop on one table
+      filter.named.insert(rule.entries.begin(), rule.entries.end());
+    }
+  }
+  // Whether a feeder's entries in `table` count, under the entry rules:
+  // with `keep`, only a named entry does; with `drop`, any entry not named.
+  bool count(const std::string &table, const std::set<std::string> &entries) const {
+    auto filter = filters.find(table);
+    if (filter == filters.end())
+      return true;
+    auto isNamed = [&](const std::string &entry) { return filter->second.named.count(entry) != 0; };
+    if (filter->second.keep)
+      return llvm::any_of(entries, isNamed);
+    return entries.empty() || !llvm::all_of(entries, isNamed);
+  }
+
+private:
+  struct Filter { bool keep = true; std::set<std::string> named; };
+  std::map<std::string, Filter> filters;
+};
+
+// obj_ symbol -> the table that justified keeping it, and its feeder.
+using KeptMembers = std::map<std::string, std::pair<std::string, const Feeder *>>;
+
+} // namespace
+
+static TableFeeders tableFeedersOf(const LinkAnalysis &original) {
+  TableFeeders found;
   for (size_t object = 0; object < original.link.objects.size(); ++object) {
     const LoadedObject &loaded = original.link.objects[object];
     if (!loaded.memberIndex)
       continue;
     auto tables = tableEntriesOf(original, int32_t(object));
     for (const auto &[table, entries] : tables)
-      entriesInLink[table].insert(entries.begin(), entries.end());
+      found.entriesInLink[table].insert(entries.begin(), entries.end());
     if (tables.empty())
       continue;
     std::string provided;
@@ -255,50 +289,41 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
           entry.getValue().state == GlobalSymbol::State::Defined)
         provided = entry.getKey().str();
     if (!provided.empty())
-      feeders.push_back({memberFileName(original, loaded).str(), provided, std::move(tables),
-                         keptBytesOf(original, int32_t(object))});
+      found.feeders.push_back({memberFileName(original, loaded).str(), provided, std::move(tables),
+                               keptBytesOf(original, int32_t(object))});
   }
-  auto countsAsDriverTable = [&](const std::string &table) {
-    return rules.driverTables.empty() ||
-           llvm::is_contained(rules.driverTables, table);
-  };
-  // Entry rules name entries the full link has, or they would silently
-  // match nothing (a typo keeps or drops nothing).
-  for (const TableEntryRule &rule : rules.tableEntries)
+  return found;
+}
+
+// Entry rules name entries the full link has, or they would silently match
+// nothing (a typo keeps or drops nothing).
+static llvm::Error checkEntryRules(const RuleSet &rules, const TableFeeders &found) {
+  for (const TableEntryRule &rule : rules.tableEntries) {
+    auto inLink = found.entriesInLink.find(rule.table);
     for (const std::string &entry : rule.entries)
-      if (!entriesInLink[rule.table].count(entry))
+      if (inLink == found.entriesInLink.end() || !inLink->second.count(entry))
         return makeError("{}:{}: no member of this link puts an entry '{}' into table {}{}",
                          rule.file, rule.line, entry, rule.table,
-                         entriesInLink[rule.table].empty()
+                         inLink == found.entriesInLink.end() || inLink->second.empty()
                              ? " (the link has no such table)"
-                             : fmt::format(" (it has: {})",
-                                           llvm::join(entriesInLink[rule.table], ", ")));
-  // Per table with entry rules: keep or drop, and every entry named.
-  struct EntryFilter { bool keep = true; std::set<std::string> named; };
-  std::map<std::string, EntryFilter> entryFilters;
-  for (const TableEntryRule &rule : rules.tableEntries) {
-    EntryFilter &filter = entryFilters[rule.table];
-    filter.keep = rule.keep;  // the parser refuses keep and drop on one table
-    filter.named.insert(rule.entries.begin(), rule.entries.end());
+                             : fmt::format(" (it has: {})", llvm::join(inLink->second, ", ")));
   }
-  // Whether a feeder's entries in `table` count, under the entry rules:
-  // with `keep`, only a named entry does; with `drop`, any entry not named.
-  auto entriesCount = [&](const std::string &table, const std::set<std::string> &entries) {
-    auto filter = entryFilters.find(table);
-    if (filter == entryFilters.end())
-      return true;
-    auto isNamed = [&](const std::string &entry) { return filter->second.named.count(entry) != 0; };
-    if (filter->second.keep)
-      return llvm::any_of(entries, isNamed);
-    return entries.empty() || !llvm::all_of(entries, isNamed);
-  };
+  return llvm::Error::success();
+}
 
-  // Drop config's REQUIREs (unless the policy keeps them), then keep back,
-  // until nothing changes, each member of the full link that the pruned link
-  // lacks and that feeds a driver table the pruned link iterates. A kept
-  // member is REQUIREd from the stub object, as config would have.
-  // obj_ symbol -> the feeder kept back, and the table that justified it
-  std::map<std::string, std::pair<std::string, const Feeder *>> keptMembers;
+// Drop config's REQUIREs (unless the policy keeps them), then keep back,
+// until nothing changes, each member of the full link that the pruned link
+// lacks and that feeds a driver table the pruned link iterates. A kept
+// member is REQUIREd from the stub object, as config would have. Returns the
+// last modelled link; `kept` and the decision's iteration count are filled.
+static llvm::Expected<std::unique_ptr<LinkAnalysis>>
+modelPrunedLink(const Argv &link, llvm::StringRef directory, const RuleSet &rules,
+                const std::vector<std::pair<std::string, std::string>> &configRequires,
+                const TableFeeders &found, PruneDecision &decision, KeptMembers &kept) {
+  EntryFilters entryFilters(rules);
+  auto countsAsDriverTable = [&](const std::string &table) {
+    return rules.driverTables.empty() || llvm::is_contained(rules.driverTables, table);
+  };
   std::unique_ptr<LinkAnalysis> current;
   for (;;) {
     ++decision.iterations;
@@ -307,17 +332,17 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
       defined.push_back(stub.symbol);
     if (rules.require != RequireRule::Keep)
       for (const auto &[symbol, requirer] : configRequires)
-        if (!keptMembers.count(symbol))
+        if (!kept.count(symbol))
           defined.push_back(symbol);
     Argv modelled = withDefinitions(link, defined);
-    for (const auto &kept : keptMembers)
-      modelled.insert(modelled.end(), {"-u", kept.first});
+    for (const auto &member : kept)
+      modelled.insert(modelled.end(), {"-u", member.first});
     auto pruned = analyse(modelled, directory);
     if (!pruned)
       return pruned.takeError();
     current = std::move(*pruned);
     if (rules.require != RequireRule::TableConsumers)
-      break;
+      return current;
     // The modelled link is ld's own: every member it extracts is linked.
     Liveness live = current->reachable(ViewOptions{});
     std::set<std::string> loaded;
@@ -325,62 +350,72 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
       if (object.memberIndex)
         loaded.insert(memberFileName(*current, object).str());
     bool changed = false;
-    for (const Feeder &feeder : feeders) {
-      if (loaded.count(feeder.member) || keptMembers.count(feeder.symbol))
+    for (const Feeder &feeder : found.feeders) {
+      if (loaded.count(feeder.member) || kept.count(feeder.symbol))
         continue;
       for (const auto &[table, entries] : feeder.tables) {
         auto node = current->graph.tableNodes.find(table);
-        if (countsAsDriverTable(table) && entriesCount(table, entries) &&
+        if (countsAsDriverTable(table) && entryFilters.count(table, entries) &&
             node != current->graph.tableNodes.end() && live.isLive(node->second)) {
-          keptMembers[feeder.symbol] = {table, &feeder};
+          kept[feeder.symbol] = {table, &feeder};
           changed = true;
           break;
         }
       }
     }
     if (!changed)
-      break;
+      return current;
   }
+}
 
-  // A cut works by its target's defining member leaving the link, so that
-  // the stub stands in for it; a target the relink still defines (a member
-  // kept for another reason, or a local symbol of one) would be cut in the
-  // model but not in the ROM.
+// A cut works by its target's defining member leaving the link, so that the
+// stub stands in for it; a target the relink still defines (a member kept
+// for another reason, or a local symbol of one) would be cut in the model
+// but not in the ROM.
+static llvm::Error checkCutsTakeEffect(const LinkAnalysis &current, const RuleSet &rules) {
   for (const CutRule &cut : rules.cuts) {
-    for (const LoadedObject &object : current->link.objects) {
+    for (const LoadedObject &object : current.link.objects) {
       if (!object.memberIndex)
         continue;
       if (const ElfSymbol *definition = definitionIn(object, cut.target()))
         return makeError("{}:{}: cut '{}' would remove nothing: {} still defines {}'{}' and "
                          "the relink keeps it (a cut takes effect only when its target's "
                          "member leaves the link)",
-                         cut.file, cut.line, cut.cut, memberFileName(*current, object).str(),
+                         cut.file, cut.line, cut.cut, memberFileName(current, object).str(),
                          definition->binding == SymbolBinding::Local ? "the local symbol " : "",
                          cut.target().str());
     }
   }
+  return llvm::Error::success();
+}
 
+// What the decision records: the REQUIREs dropped and kept, the members the
+// relink links, and those it removed, largest first.
+static void recordOutcome(const LinkAnalysis &original, const LinkAnalysis &current,
+                          const RuleSet &rules,
+                          const std::vector<std::pair<std::string, std::string>> &configRequires,
+                          const KeptMembers &kept, PruneDecision &decision) {
   for (const auto &[symbol, requirer] : configRequires)
-    if (rules.require != RequireRule::Keep && !keptMembers.count(symbol)) {
+    if (rules.require != RequireRule::Keep && !kept.count(symbol)) {
       decision.droppedRequires.push_back({symbol, requirer});
       decision.stubs.absentSymbols.push_back(symbol);
     }
-  for (const auto &[symbol, why] : keptMembers) {
+  for (const auto &[symbol, why] : kept) {
     const std::set<std::string> &entries = why.second->tables.at(why.first);
     decision.keptRequires.push_back({symbol, why.first,
                                      std::vector<std::string>(entries.begin(), entries.end()),
                                      why.second->bytes});
     decision.stubs.requiredSymbols.push_back(symbol);
   }
-  for (const LoadedObject &object : current->link.objects)
+  for (const LoadedObject &object : current.link.objects)
     if (object.memberIndex)
       decision.members.push_back(
-          {memberFileName(*current, object).str(), *object.memberIndex,
-           current->inputs->files[object.inputIndex].members[*object.memberIndex].buffer});
+          {memberFileName(current, object).str(), *object.memberIndex,
+           current.inputs->files[object.inputIndex].members[*object.memberIndex].buffer});
   llvm::sort(decision.members, [](const PrunedMember &a, const PrunedMember &b) {
     return a.archiveIndex < b.archiveIndex;
   });
-  decision.bytesAfter = keptBytes(*current);
+  decision.bytesAfter = keptBytes(current);
   std::set<std::string> linked;
   for (const PrunedMember &member : decision.members)
     linked.insert(member.name);
@@ -391,7 +426,40 @@ static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, cons
           {memberFileName(original, loaded).str(), keptBytesOf(original, int32_t(object))});
   }
   llvm::stable_sort(decision.removed, [](const auto &a, const auto &b) { return a.bytes > b.bytes; });
-  decision.modelled = std::move(current);
+}
+
+// The decision on a link already analysed (`original`), so choosing a rule
+// set and pruning under it read the archive once.
+static llvm::Expected<PruneDecision> decideOn(const LinkAnalysis &original, const Argv &link,
+                                              llvm::StringRef directory, const RuleSet &rules) {
+  PruneDecision decision;
+  // Nothing is cut on an assumption the objects contradict.
+  decision.preconditions = checkPreconditions(original, rules);
+  for (const PreconditionCheck &check : decision.preconditions)
+    if (!check.held)
+      return makeError("{}", failedPrecondition(rules, check));
+  decision.membersBefore = archiveMembers(original);
+  decision.bytesBefore = keptBytes(original);
+  if (llvm::Error error = checkCuts(original, rules, decision))
+    return error;
+  auto archive = prunedArchiveOf(original);
+  if (!archive)
+    return archive.takeError();
+  decision.archivePath = std::move(*archive);
+
+  auto configRequires = configRequiresOf(original);
+  TableFeeders found = tableFeedersOf(original);
+  if (llvm::Error error = checkEntryRules(rules, found))
+    return error;
+  KeptMembers kept;
+  auto current =
+      modelPrunedLink(link, directory, rules, configRequires, found, decision, kept);
+  if (!current)
+    return current.takeError();
+  if (llvm::Error error = checkCutsTakeEffect(**current, rules))
+    return error;
+  recordOutcome(original, **current, rules, configRequires, kept, decision);
+  decision.modelled = std::move(*current);
   return decision;
 }
 
