@@ -19,7 +19,7 @@ namespace {
 void BM_Report(benchmark::State &state, const std::string &path) {
   size_t rows = 0;
   for (auto _ : state) {
-    auto report = romfit::report::attributeRom(path, romfit::kDefaultBudget);
+    auto report = romfit::report::attributeRom(path);
     if (!report) {
       state.SkipWithError(llvm::toString(report.takeError()).c_str());
       return;

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "driver/command.h"
-#include "rom/pci_rom_pack.h"
+#include "rom/rom_assembly.h"
 #include "support/error.h"
 #include "support/file_io.h"
 
@@ -12,30 +12,15 @@ namespace romfit::driver {
 namespace {
 
 llvm::Expected<int> runCatrom(const ParsedArguments &arguments) {
-  pci::Bytes rom;
-  const std::vector<std::string> &files = arguments.positionals;
-  for (size_t i = 0; i < files.size(); ++i) {
-    auto bytes = readFileBytes(files[i]);
-    if (!bytes)
-      return bytes.takeError();
-    auto images = pci::splitImages(*bytes);
-    if (!images)
-      return withContext(images.takeError(), files[i]);
-    // As catrom.pl: every file's final image but the last file's loses its
-    // last-image flag; nothing else changes.
-    if (i + 1 < files.size()) {
-      if (llvm::Error error = pci::setLastImageFlag(images->back(), false))
-        return withContext(std::move(error), files[i]);
-    }
-    for (const pci::Bytes &image : *images)
-      rom.insert(rom.end(), image.begin(), image.end());
-  }
+  auto rom = pci::catromFiles(arguments.positionals);
+  if (!rom)
+    return rom.takeError();
   if (auto output = arguments.get("--output")) {
-    if (llvm::Error error = writeFileAtomically(*output, rom))
+    if (llvm::Error error = writeFileAtomically(*output, *rom))
       return error;
     return kExitOk;
   }
-  if (std::fwrite(rom.data(), 1, rom.size(), stdout) != rom.size() || std::fflush(stdout))
+  if (std::fwrite(rom->data(), 1, rom->size(), stdout) != rom->size() || std::fflush(stdout))
     return makeError("could not write the ROM to standard output");
   return kExitOk;
 }

@@ -3,7 +3,6 @@
 #include <cstdlib>
 
 #include <llvm/Support/FileSystem.h>
-#include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include "support/error.h"
@@ -15,15 +14,6 @@
 
 namespace romfit::driver {
 namespace {
-
-// The baseline of one ROM: BASELINE itself, or BASELINE/NAME for a directory.
-std::string baselineFor(const std::string &baseline, const std::string &rom) {
-  if (!llvm::sys::fs::is_directory(baseline))
-    return baseline;
-  llvm::SmallString<256> path(baseline);
-  llvm::sys::path::append(path, llvm::sys::path::filename(rom));
-  return path.str().str();
-}
 
 llvm::Error appendToStepSummary(const std::string &markdown) {
   const char *summaryPath = std::getenv("GITHUB_STEP_SUMMARY");
@@ -53,54 +43,36 @@ llvm::Expected<int> runCheck(const ParsedArguments &arguments) {
       return withContext(bytes.takeError(), "--max-growth");
     limits.maxGrowth = *bytes;
   }
-  std::string format = arguments.get("--format").value_or("text");
-  if (format != "text" && format != "github" && format != "json")
-    return makeError("--format: '{}' is not one of text, github, json", format);
+  auto format = report::parseCheckFormat(arguments.get("--format").value_or("text"));
+  if (!format)
+    return format.takeError();
 
-  std::vector<report::RomCheck> checks;
-  for (const std::string &argument : arguments.positionals) {
-    auto roms = report::romsNamedBy(argument);
-    if (!roms)
-      return roms.takeError();
-    for (const std::string &rom : *roms) {
-      auto attributed = report::attributeRom(rom, limits.budget);
-      if (!attributed)
-        return attributed.takeError();
-      std::optional<report::RomReport> old;
-      if (baseline) {
-        auto attributedOld = report::attributeRom(baselineFor(*baseline, rom), limits.budget);
-        if (!attributedOld)
-          return withContext(attributedOld.takeError(), "baseline");
-        old = std::move(*attributedOld);
-      }
-      checks.push_back(report::checkRom(std::move(*attributed), std::move(old), limits));
-    }
-  }
+  auto checks = report::checkRomsNamedBy(arguments.positionals, baseline, limits);
+  if (!checks)
+    return checks.takeError();
 
   std::string text;
-  if (format == "json") {
-    text = report::jsonText(report::checkJson(checks, limits));
-  } else if (format == "github") {
-    text = report::checkGithubAnnotations(checks);
-    if (llvm::Error error = appendToStepSummary(report::checkMarkdownSummary(checks, limits)))
+  switch (*format) {
+  case report::CheckFormat::Json: text = report::jsonText(report::checkJson(*checks, limits)); break;
+  case report::CheckFormat::Github:
+    text = report::checkGithubAnnotations(*checks);
+    if (llvm::Error error = appendToStepSummary(report::checkMarkdownSummary(*checks, limits)))
       return error;
-  } else {
-    text = report::checkText(checks);
+    break;
+  case report::CheckFormat::Text: text = report::checkText(*checks); break;
   }
   if (llvm::Error error = writeReportOutput(arguments, text))
     return error;
-  for (const report::RomCheck &check : checks)
-    if (!check.passed())
-      return kExitCheckFailed;
-  return kExitOk;
+  return report::allPassed(*checks) ? kExitOk : kExitCheckFailed;
 }
 
 const RegisterCommand kCheck{
-    CommandSpec{"check",
-                "fail when a ROM is over budget or grew too much (for CI)",
-                "[--budget SIZE] [--max-growth SIZE --baseline OLD] [--format text|github|json] "
+    CommandSpec{
+        .name = "check",
+        .summary = "fail when a ROM is over budget or grew too much (for CI)",
+        .usage = "[--budget SIZE] [--max-growth SIZE --baseline OLD] [--format text|github|json] "
                 "[-o FILE] ROM|OUTDIR...",
-                "Exit status 0 when every ROM fits its budget (and, with --max-growth, grew no "
+        .description = "Exit status 0 when every ROM fits its budget (and, with --max-growth, grew no "
                 "more than allowed since --baseline), 1 when one does not, 2 on usage or input "
                 "errors. A failure names the ROM, by how many bytes it failed, and the top "
                 "contributors: what grew most since the baseline, or without one the largest "
@@ -109,12 +81,13 @@ const RegisterCommand kCheck{
                 "--format github writes ::error/::notice workflow commands and appends a "
                 "Markdown table to $GITHUB_STEP_SUMMARY when it is set; json follows "
                 "docs/report-schema.md.",
-                {budgetSpec(),
+        .options = {budgetSpec(),
                  {{"--max-growth"}, "SIZE", "fail when a ROM grew more than this since --baseline"},
                  {{"--baseline"}, "OLD", "the ROM (or directory of ROMs) to measure growth from"},
                  {{"--format"}, "FORMAT", "text|github|json"},
                  outputSpec()},
-                1},
+        .minPositionals = 1,
+    },
     runCheck};
 
 } // namespace

@@ -72,20 +72,21 @@ llvm::Expected<int> runDominators(const ParsedArguments &arguments) {
 }
 
 RegisterCommand registerDominators(
-    CommandSpec{"dominators",
-                "retained size per node: the bytes that vanish if nothing reaches it",
-                "[OPTIONS] -- LDCMD...",
-                std::string("Builds the dominator tree of the reachable view from a virtual root\n"
+    CommandSpec{
+        .name = "dominators",
+        .summary = "retained size per node: the bytes that vanish if nothing reaches it",
+        .usage = "[OPTIONS] -- LDCMD...",
+        .description = std::string("Builds the dominator tree of the reachable view from a virtual root\n"
                             "and prints each node's retained size, largest first.  Nodes are\n"
                             "sections, members (their presence in the link) and tables (their\n"
                             "iteration).  A table entry needs both its member and its table; the\n"
                             "tree credits it to its table, so a member's retained size leaves out\n"
                             "its table entries.\n\n") +
                     kLinkCommandHelp,
-                analysisOptions(kWithJson | kWithCuts | kWithLimit),
-                0,
-                0,
-                true},
+        .options = analysisOptions(kWithJson | kWithCuts | kWithLimit),
+        .maxPositionals = 0,
+        .takesLinkerCommand = true,
+    },
     runDominators);
 
 } // namespace

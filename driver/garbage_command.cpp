@@ -97,17 +97,18 @@ llvm::Expected<int> runGarbage(const ParsedArguments &arguments) {
 }
 
 RegisterCommand registerGarbage(
-    CommandSpec{"garbage",
-                "list what the linker keeps that can never run",
-                "[--cut FROM->TO|SYMBOL]... [OPTIONS] -- LDCMD...",
-                std::string("Compares the linker view (what ld keeps) with the reachable view (what\n"
+    CommandSpec{
+        .name = "garbage",
+        .summary = "list what the linker keeps that can never run",
+        .usage = "[--cut FROM->TO|SYMBOL]... [OPTIONS] -- LDCMD...",
+        .description = std::string("Compares the linker view (what ld keeps) with the reachable view (what\n"
                             "can execute from the entry) and prints the difference per member.\n"
                             "With --cut, also what those cuts free compared with no cuts.\n\n") +
                     kLinkCommandHelp,
-                analysisOptions(kWithJson | kWithCuts | kWithLimit),
-                0,
-                0,
-                true},
+        .options = analysisOptions(kWithJson | kWithCuts | kWithLimit),
+        .maxPositionals = 0,
+        .takesLinkerCommand = true,
+    },
     runGarbage);
 
 } // namespace

@@ -56,17 +56,18 @@ llvm::Expected<int> runMembers(const ParsedArguments &arguments) {
 }
 
 RegisterCommand registerMembers(
-    CommandSpec{"members",
-                "list the archive members a link extracts, and why",
-                "[OPTIONS] -- LDCMD...",
-                std::string("Reproduces GNU ld's archive search for the link after `--` and prints\n"
+    CommandSpec{
+        .name = "members",
+        .summary = "list the archive members a link extracts, and why",
+        .usage = "[OPTIONS] -- LDCMD...",
+        .description = std::string("Reproduces GNU ld's archive search for the link after `--` and prints\n"
                             "the members it extracts, first reason included, as the link map's\n"
                             "\"Archive member included to satisfy reference by file (symbol)\" list.\n\n") +
                     kLinkCommandHelp,
-                analysisOptions(kWithJson),
-                0,
-                0,
-                true},
+        .options = analysisOptions(kWithJson),
+        .maxPositionals = 0,
+        .takesLinkerCommand = true,
+    },
     runMembers);
 
 } // namespace

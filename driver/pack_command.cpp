@@ -1,8 +1,6 @@
 // romfit pack: builds a PCI option ROM from legacy images and EFI drivers,
 // and refuses to write one over budget.
-#include <iterator>
 #include <optional>
-#include <thread>
 
 #include <fmt/format.h>
 #include <llvm/Support/Path.h>
@@ -76,83 +74,33 @@ llvm::Expected<int> runPack(const ParsedArguments &arguments) {
     return makeError("nothing to pack: give --legacy ROM and/or --efi FILE");
 
   std::vector<pci::PackInput> images;
-  for (const std::string &path : arguments.getAll("--legacy")) {
-    auto bytes = readFileBytes(path);
-    if (!bytes)
-      return bytes.takeError();
-    if (llvm::Error error = pci::appendRomImages(path, *bytes, images))
-      return error;
-  }
+  if (llvm::Error error = pci::appendRomFiles(arguments.getAll("--legacy"), images))
+    return error;
   bool idsKnown = false;
   auto options = efiOptions(arguments, images, idsKnown);
   if (!options)
     return options.takeError();
-  std::vector<std::string> efiPaths = arguments.getAll("--efi");
-  std::vector<pci::Bytes> efiFiles;
-  for (const std::string &path : efiPaths) {
-    auto bytes = readFileBytes(path);
-    if (!bytes)
-      return bytes.takeError();
-    efiFiles.push_back(std::move(*bytes));
-  }
-  // Each driver is compressed on a thread of its own: the optimal parse of
-  // an unpruned driver takes most of a second, and a ROM holds several.
-  std::vector<std::vector<pci::PackInput>> efiImages(efiPaths.size());
-  std::vector<std::optional<llvm::Error>> efiErrors(efiPaths.size());
-  {
-    std::vector<std::thread> workers;
-    for (size_t i = 0; i < efiPaths.size(); ++i)
-      workers.emplace_back([&, i] {
-        efiErrors[i].emplace(
-            pci::appendEfiInput(efiPaths[i], efiFiles[i], *options, idsKnown, efiImages[i]));
-      });
-    for (std::thread &worker : workers)
-      worker.join();
-  }
-  llvm::Error firstError = llvm::Error::success();
-  for (size_t i = 0; i < efiPaths.size(); ++i) {
-    if (!firstError)
-      firstError = std::move(*efiErrors[i]);
-    else
-      llvm::consumeError(std::move(*efiErrors[i]));
-    std::move(efiImages[i].begin(), efiImages[i].end(), std::back_inserter(images));
-  }
-  if (firstError)
-    return firstError;
-
-  std::vector<pci::Bytes> imageBytes;
-  std::vector<BudgetRow> rows;
-  for (size_t i = 0; i < images.size(); ++i) {
-    rows.push_back({fmt::format("{} {}", i, images[i].source), images[i].detail,
-                    images[i].image.size()});
-    imageBytes.push_back(std::move(images[i].image));
-  }
-  auto rom = pci::chainImages(std::move(imageBytes));
+  if (llvm::Error error = pci::appendEfiFiles(arguments.getAll("--efi"), *options, idsKnown, images))
+    return error;
+  auto rom = pci::assembleRom(std::move(images));
   if (!rom)
     return rom.takeError();
 
   if (auto pad = arguments.get("--pad")) {
-    uint64_t imagesEnd = rom->size();
-    uint64_t target = 0;
-    if (*pad == "pow2") {
-      target = nextPowerOfTwo(imagesEnd);
-    } else {
+    uint64_t target = nextPowerOfTwo(rom->bytes.size());
+    if (*pad != "pow2") {
       auto size = parseByteSize(*pad);
       if (!size)
         return size.takeError();
       target = *size;
     }
-    if (target < imagesEnd)
-      return makeError("--pad {}: the images already take {} bytes", *pad, imagesEnd);
-    // Zeros: what QEMU maps in the BAR beyond the end of a ROM file.
-    rom->resize(target, 0);
-    if (target > imagesEnd)
-      rows.push_back({"padding", "zeros after the last image", target - imagesEnd});
+    if (llvm::Error error = pci::padRom(*rom, target))
+      return withContext(std::move(error), "--pad " + *pad);
   }
 
-  BudgetLine line = measureAgainstBudget(rom->size(), *budget);
+  BudgetLine line = measureAgainstBudget(rom->bytes.size(), *budget);
   fmt::print("{}:\n", *output);
-  printBudgetTable(rows, line);
+  fmt::print("{}", budgetTableText(rom->parts, line));
   if (!line.fits() && !arguments.has("--no-budget-gate")) {
     std::fflush(stdout);
     fmt::print(stderr,
@@ -162,9 +110,9 @@ llvm::Expected<int> runPack(const ParsedArguments &arguments) {
                withThousands(line.budget), *output);
     return kExitCheckFailed;
   }
-  if (llvm::Error error = writeFileAtomically(*output, *rom))
+  if (llvm::Error error = writeFileAtomically(*output, rom->bytes))
     return error;
-  fmt::print("wrote {} ({} B)\n", *output, withThousands(rom->size()));
+  fmt::print("wrote {} ({} B)\n", *output, withThousands(rom->bytes.size()));
   return kExitOk;
 }
 

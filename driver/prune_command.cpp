@@ -13,8 +13,7 @@
 #include "driver/analysis_options.h"
 #include "driver/command.h"
 #include "driver/data_directory.h"
-#include "prune/prune.h"
-#include "prune/prune_record.h"
+#include "prune/prune_step.h"
 
 namespace romfit::driver {
 namespace {
@@ -25,57 +24,21 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
   if (!rulesPath || !outDir)
     return makeError("'romfit prune' needs --rules FILE and --out-dir DIR");
   std::string directory = arguments.get("--directory").value_or(".");
-  std::vector<std::string> passedOver;
-  std::vector<prune::RuleSet> candidates;
-  std::optional<prune::PruneDecision> decision;
-  const prune::RuleSet *chosen = nullptr;
+  std::optional<std::string> builtIn;
   if (*rulesPath == prune::kAutoRules || *rulesPath == prune::kAutoOwnBootPathRules) {
     auto rulesDirectory = builtInRulesDirectory();
     if (!rulesDirectory)
       return rulesDirectory.takeError();
-    for (const std::string &path : *rulesPath == prune::kAutoRules
-                                       ? prune::builtInRuleSets(*rulesDirectory)
-                                       : prune::builtInOwnBootPathRuleSets(*rulesDirectory)) {
-      auto candidate = prune::loadRuleSet(path);
-      if (!candidate)
-        return candidate.takeError();
-      candidates.push_back(std::move(*candidate));
-    }
-    auto automatic = prune::decidePruneAmong(arguments.linkerCommand, directory, candidates);
-    if (!automatic)
-      return automatic.takeError();
-    passedOver = std::move(automatic->passedOver);
-    chosen = &candidates[automatic->chosen];
-    decision = std::move(automatic->decision);
-  } else {
-    auto explicitRules = prune::loadRuleSet(*rulesPath);
-    if (!explicitRules)
-      return explicitRules.takeError();
-    candidates.push_back(std::move(*explicitRules));
-    chosen = &candidates.front();
-    auto decided = prune::decidePrune(arguments.linkerCommand, directory, *chosen);
-    if (!decided)
-      return decided.takeError();
-    decision = std::move(*decided);
+    builtIn = *rulesDirectory;
   }
-  std::vector<prune::ArchiveEntry> entries;
-  for (const prune::PrunedMember &member : decision->members)
-    entries.push_back({member.name, member.buffer});
-  auto pruned = prune::writePrunedArchive(entries);
-  if (!pruned)
-    return pruned.takeError();
-
-  if (std::error_code ec = llvm::sys::fs::create_directories(*outDir))
-    return makeError("{}: cannot create: {}", *outDir, ec.message());
-  std::string json =
-      prune::pruneRecordText(prune::pruneRecordOf(*decision, *chosen, passedOver));
-  for (auto [name, contents] :
-       {std::pair<std::string, std::string>{"stub.c", prune::generateStubSource(decision->stubs)},
-        {"prune.json", json}})
-    if (llvm::Error error = writeFileAtomically(*outDir + "/" + name, contents))
-      return error;
-  if (llvm::Error error = writeFileAtomically(*outDir + "/pruned.a", *pruned))
+  auto step = prune::decidePruneStep(arguments.linkerCommand, directory, *rulesPath, builtIn);
+  if (!step)
+    return step.takeError();
+  if (llvm::Error error = prune::writePruneStep(*step, *outDir))
     return error;
+  const prune::PruneDecision *decision = &step->decision;
+  const prune::RuleSet *chosen = &step->rules;
+  const std::vector<std::string> &passedOver = step->passedOver;
 
   fmt::print("{}: rule set {}{}\n", decision->archivePath, chosen->path,
              passedOver.empty() ? std::string()
@@ -91,10 +54,10 @@ llvm::Expected<int> runPrune(const ParsedArguments &arguments) {
 
 RegisterCommand registration{
     CommandSpec{
-        "prune",
-        "choose the members an efidrv link keeps under a rule set; write stub.c, pruned.a, prune.json",
-        "--rules FILE --out-dir DIR [-C DIR] -- LDCMD...",
-        "Cut targets get weak stubs and config REQUIREs the rule set drops become weak\n"
+        .name = "prune",
+        .summary = "choose the members an efidrv link keeps under a rule set; write stub.c, pruned.a, prune.json",
+        .usage = "--rules FILE --out-dir DIR [-C DIR] -- LDCMD...",
+        .description = "Cut targets get weak stubs and config REQUIREs the rule set drops become weak\n"
         "absent symbols (stub.c); GNU ld's archive extraction, modelled on the link with\n"
         "those symbols defined, gives the members (pruned.a, in archive order).\n"
         "Under 'require-policy table-consumers' a dropped REQUIRE is taken back while its\n"
@@ -102,7 +65,7 @@ RegisterCommand registration{
         "are checked on the link's objects first: with --rules FILE one that fails is\n"
         "an error (exit 2) naming the rule, the precondition and the evidence; with\n"
         "--rules auto that set is passed over, and prune.json says why.",
-        {
+        .options = {
             {{"--rules"}, "FILE",
              "the rule set (see docs/rules.md); auto: the strongest built-in set whose "
              "preconditions hold; auto-own-boot-path: the same among the sets that keep iPXE's "
@@ -110,9 +73,8 @@ RegisterCommand registration{
             {{"--out-dir"}, "DIR", "where stub.c, pruned.a and prune.json go"},
             {{"-C", "--directory"}, "DIR", "the directory the link command runs in"},
         },
-        0,
-        0,
-        /*takesLinkerCommand=*/true,
+        .maxPositionals = 0,
+        .takesLinkerCommand = /*takesLinkerCommand=*/true,
     },
     runPrune};
 

@@ -12,11 +12,6 @@
 namespace romfit::driver {
 namespace {
 
-std::string signedBytes(int64_t value) {
-  std::string digits = withThousands(uint64_t(value < 0 ? -value : value));
-  return value < 0 ? "-" + digits : (value > 0 ? "+" + digits : digits);
-}
-
 llvm::Expected<int> runRepack(const ParsedArguments &arguments) {
   auto output = arguments.get("--output");
   if (!output)
@@ -41,15 +36,15 @@ llvm::Expected<int> runRepack(const ParsedArguments &arguments) {
   fmt::print("  {:<10} {:>12} {:>12} {:>12}\n", "image", "before B", "after B", "change B");
   for (const pci::RepackedImage &image : repacked->images)
     fmt::print("  {:<10} {:>12} {:>12} {:>12}\n", image.kind, withThousands(image.before),
-               withThousands(image.after), signedBytes(int64_t(image.after) - int64_t(image.before)));
+               withThousands(image.after), signedThousands(int64_t(image.after) - int64_t(image.before)));
   fmt::print("  {:<10} {:>12} {:>12} {:>12}\n", "total", withThousands(before.size),
-             withThousands(after.size), signedBytes(int64_t(after.size) - int64_t(before.size)));
+             withThousands(after.size), signedThousands(int64_t(after.size) - int64_t(before.size)));
   fmt::print("  {:<10} {:>11.1f}% {:>11.1f}%\n", "of budget", before.percentOfBudget(),
              after.percentOfBudget());
   fmt::print("  {:<10} {:>12} {:>12}\n", "BAR", withThousands(before.barSize),
              withThousands(after.barSize));
-  fmt::print("  {:<10} {:>12} {:>12}   (budget {} B)\n", "headroom", signedBytes(before.headroom),
-             signedBytes(after.headroom), withThousands(*budget));
+  fmt::print("  {:<10} {:>12} {:>12}   (budget {} B)\n", "headroom", signedThousands(before.headroom),
+             signedThousands(after.headroom), withThousands(*budget));
   if (!after.fits()) {
     fmt::print(stderr, "romfit repack: {} would be {} B over the {} B budget; nothing written\n",
                *output, withThousands(uint64_t(-after.headroom)), withThousands(*budget));
@@ -62,21 +57,21 @@ llvm::Expected<int> runRepack(const ParsedArguments &arguments) {
 
 RegisterCommand registration{
     CommandSpec{
-        "repack",
-        "re-emit a ROM with its EFI drivers EFI-compressed, with a before/after budget table",
-        "ROM -o OUT [--no-compress] [--level fast|optimal] [--budget SIZE]",
-        "Legacy images are kept byte for byte (only the last-image flag and its checksum\n"
+        .name = "repack",
+        .summary = "re-emit a ROM with its EFI drivers EFI-compressed, with a before/after budget table",
+        .usage = "ROM -o OUT [--no-compress] [--level fast|optimal] [--budget SIZE]",
+        .description = "Legacy images are kept byte for byte (only the last-image flag and its checksum\n"
         "change); every EFI image is unwrapped to its PE and wrapped again, compressed,\n"
         "with the same vendor, device, class and device list. Over budget: exit 1 and\n"
         "no output file.",
-        {
+        .options = {
             {{"-o", "--output"}, "OUT", "where to write the repacked ROM"},
             {{"--no-compress"}, "", "wrap EFI drivers uncompressed"},
             {{"--level"}, "LEVEL", "EFI compression: optimal (smallest, default) or fast"},
             {{"--budget"}, "SIZE", "size budget (default 256KiB)"},
         },
-        1,
-        1,
+        .minPositionals = 1,
+        .maxPositionals = 1,
     },
     runRepack};
 

@@ -32,18 +32,10 @@ llvm::Expected<int> runReport(const ParsedArguments &arguments) {
   if (!level)
     return level.takeError();
 
-  std::vector<report::RomReport> reports;
-  for (const std::string &argument : arguments.positionals) {
-    auto roms = report::romsNamedBy(argument);
-    if (!roms)
-      return roms.takeError();
-    for (const std::string &rom : *roms) {
-      auto attributed = report::attributeRom(rom, *budget, *level);
-      if (!attributed)
-        return attributed.takeError();
-      reports.push_back(std::move(*attributed));
-    }
-  }
+  auto attributed = report::reportRomsNamedBy(arguments.positionals, *budget, *level);
+  if (!attributed)
+    return attributed.takeError();
+  const std::vector<report::RomReport> &reports = *attributed;
 
   std::string text;
   switch (*format) {
@@ -67,11 +59,11 @@ llvm::Expected<int> runReport(const ParsedArguments &arguments) {
 
 const RegisterCommand kReport{
     CommandSpec{
-        "report",
-        "attribute every byte of a ROM: images, sections, members, symbols",
-        "[--format table|json|csv|markdown|html] [--depth N] [--budget SIZE] [--bytes] "
+        .name = "report",
+        .summary = "attribute every byte of a ROM: images, sections, members, symbols",
+        .usage = "[--format table|json|csv|markdown|html] [--depth N] [--budget SIZE] [--bytes] "
         "[--level fast|optimal] [-o FILE] ROM|EFIDRV|OUTDIR...",
-        "Attributes every byte of each ROM: ROM, then image (legacy, efi:x86_64, ...), then PE "
+        .description = "Attributes every byte of each ROM: ROM, then image (legacy, efi:x86_64, ...), then PE "
         "section, then archive member, then symbol. 'raw' is the row's bytes in the linked "
         "image; 'compressed' the bytes it occupies in the ROM file (inside an EFI-compressed "
         "image, the bits the stream really spent on the row's bytes); 'share' is the row's "
@@ -87,10 +79,11 @@ const RegisterCommand kReport{
         "--depth counts from the ROM (0): 1 images, 2 sections, 3 members, 4 symbols; the "
         "default is 2 for table and markdown, everything for json, csv and html. Exit status "
         "1 when a ROM is over budget.",
-        {reportFormatSpec("table|json|csv|markdown|html"), depthSpec(), budgetSpec(), bytesSpec(),
+        .options = {reportFormatSpec("table|json|csv|markdown|html"), depthSpec(), budgetSpec(), bytesSpec(),
          {{"--level"}, "LEVEL", "fast|optimal: how an EFI driver file is compressed (default optimal)"},
          outputSpec()},
-        1},
+        .minPositionals = 1,
+    },
     runReport};
 
 } // namespace

@@ -64,28 +64,4 @@ llvm::Expected<uint64_t> budgetOption(const ParsedArguments &arguments) {
   return kDefaultBudget;
 }
 
-
-void printBudgetTable(const std::vector<BudgetRow> &rows, const BudgetLine &line) {
-  size_t labelWidth = 8, detailWidth = 0;
-  for (const BudgetRow &row : rows) {
-    labelWidth = std::max(labelWidth, row.label.size());
-    detailWidth = std::max(detailWidth, row.detail.size());
-  }
-  size_t numberWidth = withThousands(std::max(line.size, line.barSize)).size() + 1;
-  auto printLine = [&](const std::string &label, const std::string &detail, const std::string &bytes,
-                       const std::string &note) {
-    fmt::print("  {:<{}}  {:<{}}  {:>{}} B{}\n", label, labelWidth, detail, detailWidth, bytes,
-               numberWidth, note);
-  };
-  for (const BudgetRow &row : rows)
-    printLine(row.label, row.detail, withThousands(row.size), "");
-  printLine("total", "", withThousands(line.size),
-            fmt::format("  ({:.1f}% of budget)", line.percentOfBudget()));
-  printLine("budget", "", withThousands(line.budget), "");
-  printLine("BAR", "", withThousands(line.barSize), "  (next power of two)");
-  std::string headroom = line.headroom < 0 ? "-" + withThousands(uint64_t(-line.headroom))
-                                           : withThousands(uint64_t(line.headroom));
-  printLine("headroom", "", headroom, line.fits() ? "" : "  OVER BUDGET");
-}
-
 } // namespace romfit::driver

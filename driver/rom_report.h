@@ -1,6 +1,6 @@
 #pragma once
-// What inspect, unpack and pack share: reading a ROM file, hex IDs from the
-// command line, and the budget table.
+// What inspect, unpack and pack share: reading a ROM file, and hex IDs and
+// sizes from the command line.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,13 +32,5 @@ llvm::Expected<std::vector<uint16_t>> parseDeviceList(llvm::StringRef text);
 llvm::Expected<uint64_t> budgetOption(const ParsedArguments &arguments);
 // --level fast|optimal (default optimal).
 llvm::Expected<efi::EfiLevel> compressionLevelOption(const ParsedArguments &arguments);
-
-
-struct BudgetRow {
-  std::string label;
-  std::string detail;
-  uint64_t size = 0;
-};
-void printBudgetTable(const std::vector<BudgetRow> &rows, const BudgetLine &line);
 
 } // namespace romfit::driver

@@ -74,16 +74,17 @@ std::vector<OptionSpec> topOptions() {
 }
 
 RegisterCommand registerTop(
-    CommandSpec{"top",
-                "list sizes in the linked image, largest first",
-                "[--by member|section|symbol] [OPTIONS] -- LDCMD...",
-                std::string("Sizes are the sh_size of allocated input sections the view keeps\n"
+    CommandSpec{
+        .name = "top",
+        .summary = "list sizes in the linked image, largest first",
+        .usage = "[--by member|section|symbol] [OPTIONS] -- LDCMD...",
+        .description = std::string("Sizes are the sh_size of allocated input sections the view keeps\n"
                             "(\"file\" leaves out .bss); alignment padding is not counted.\n\n") +
                     kLinkCommandHelp,
-                topOptions(),
-                0,
-                0,
-                true},
+        .options = topOptions(),
+        .maxPositionals = 0,
+        .takesLinkerCommand = true,
+    },
     runTop);
 
 } // namespace

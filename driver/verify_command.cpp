@@ -60,10 +60,7 @@ llvm::Expected<int> runVerify(const ParsedArguments &arguments) {
   auto plan = verify::planRomVerification(rom);
   if (!plan)
     return plan.takeError();
-  std::vector<verify::Firmware> needed;
-  for (verify::Firmware firmware : verify::firmwaresNeeded(*plan))
-    if (llvm::is_contained(request.firmwares, firmware))
-      needed.push_back(firmware);
+  std::vector<verify::Firmware> needed = verify::firmwaresNeededAmong(*plan, request.firmwares);
   // Only the boot programs of the firmwares that will run are required.
   request.firmwares = needed;
   auto validated = verify::validateBootRequest(request);
@@ -97,11 +94,11 @@ llvm::Expected<int> runVerify(const ParsedArguments &arguments) {
 
 RegisterCommand registration{
     CommandSpec{
-        "verify",
-        "prove a ROM still works (boots it in QEMU)",
-        "--boot ROM [--nic MODEL] [--firmware LIST] [--depth full|dhcp] [--boot-programs DIR]\n"
+        .name = "verify",
+        .summary = "prove a ROM still works (boots it in QEMU)",
+        .usage = "--boot ROM [--nic MODEL] [--firmware LIST] [--depth full|dhcp] [--boot-programs DIR]\n"
         "       [--timeout SECONDS] [--accel auto|kvm|tcg] [--expect LINE]... [--json]",
-        "With --boot, boots ROM as the option ROM of a QEMU NIC with no disks, so the\n"
+        .description = "With --boot, boots ROM as the option ROM of a QEMU NIC with no disks, so the\n"
         "NIC is the only boot option, once per firmware its images need:\n"
         "  legacy       SeaBIOS (qemu-system-x86_64; Debian package seabios)\n"
         "  efi:x86_64   OVMF (ovmf; q35)\n"
@@ -136,7 +133,7 @@ RegisterCommand registration{
         "exit status: 0 every image that could be checked passed, 1 an image failed or\n"
         "none could be checked, 2 usage or input error (a missing QEMU, firmware or\n"
         "boot program is named with its Debian package).",
-        withProofOptions({
+        .options = withProofOptions({
             {{"--boot"}, "", "boot the ROM in QEMU"},
             {{"--nic"}, "MODEL", "QEMU NIC device for the ROM (default e1000)"},
             {{"--firmware"}, "LIST",
@@ -146,8 +143,8 @@ RegisterCommand registration{
              "auto, kvm or tcg (default auto: KVM when a probe boot under it works)"},
             {{"--json"}, "", "print the results as JSON"},
         }),
-        1,
-        1,
+        .minPositionals = 1,
+        .maxPositionals = 1,
     },
     runVerify};
 

@@ -87,18 +87,20 @@ llvm::Expected<int> runWhy(const ParsedArguments &arguments) {
 }
 
 RegisterCommand registerWhy(
-    CommandSpec{"why",
-                "show the chain of references that keeps a symbol, section or member",
-                "TARGET [OPTIONS] -- LDCMD...",
-                std::string("TARGET is a symbol, a section (.text.foo, or member:section), a member\n"
+    CommandSpec{
+        .name = "why",
+        .summary = "show the chain of references that keeps a symbol, section or member",
+        .usage = "TARGET [OPTIONS] -- LDCMD...",
+        .description = std::string("TARGET is a symbol, a section (.text.foo, or member:section), a member\n"
                             "(intel.o) or a table (table init_fns).  The linker view explains what\n"
                             "ld keeps (for a member: its archive extraction); the reachable view,\n"
                             "what can execute.  Exit 1 when the target is not kept.\n\n") +
                     kLinkCommandHelp,
-                analysisOptions(kWithJson | kWithCuts | kWithView),
-                1,
-                1,
-                true},
+        .options = analysisOptions(kWithJson | kWithCuts | kWithView),
+        .minPositionals = 1,
+        .maxPositionals = 1,
+        .takesLinkerCommand = true,
+    },
     runWhy);
 
 } // namespace

@@ -4,7 +4,9 @@
 // smaller ROM.
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "rom/rom_assembly.h"
 #include "support/byte_sizes.h"
 
 namespace romfit {
@@ -22,5 +24,9 @@ struct BudgetLine {
 
 BudgetLine measureAgainstBudget(uint64_t size, uint64_t budget);
 uint64_t nextPowerOfTwo(uint64_t value);
+
+// The table pack and inspect print: a line per part, then total, budget,
+// BAR and headroom.
+std::string budgetTableText(const std::vector<pci::RomPart> &parts, const BudgetLine &line);
 
 } // namespace romfit

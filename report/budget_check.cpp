@@ -4,8 +4,12 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <llvm/ADT/STLExtras.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
 
 #include "report/diff_format.h"
+#include "support/error.h"
 #include "report/report_format.h"
 #include "report/rom_diff.h"
 
@@ -64,8 +68,10 @@ std::string contributorsText(const std::vector<Contributor> &contributors, bool 
 
 RomCheck checkRom(RomReport report, std::optional<RomReport> baseline, const CheckLimits &limits) {
   RomCheck check;
-  check.report = std::move(report);
-  check.baseline = std::move(baseline);
+  // The budget is the check's policy: measured here, against its limit.
+  check.report = measureAgainst(std::move(report), limits.budget);
+  if (baseline)
+    check.baseline = measureAgainst(std::move(*baseline), limits.budget);
   check.fits = check.report.budget.fits();
   check.maxGrowth = limits.maxGrowth;
   if (check.baseline) {
@@ -183,6 +189,58 @@ llvm::json::Value checkJson(const std::vector<RomCheck> &checks, const CheckLimi
                             {"max_growth", std::move(maxGrowth)},
                             {"passed", allPassed},
                             {"roms", std::move(roms)}};
+}
+
+llvm::Expected<CheckFormat> parseCheckFormat(llvm::StringRef text) {
+  if (text == "text")
+    return CheckFormat::Text;
+  if (text == "github")
+    return CheckFormat::Github;
+  if (text == "json")
+    return CheckFormat::Json;
+  return makeError("--format: '{}' is not one of text, github, json", text.str());
+}
+
+namespace {
+
+// The baseline of one ROM: BASELINE itself, or BASELINE/NAME for a directory.
+std::string baselineFor(const std::string &baseline, const std::string &rom) {
+  if (!llvm::sys::fs::is_directory(baseline))
+    return baseline;
+  llvm::SmallString<256> path(baseline);
+  llvm::sys::path::append(path, llvm::sys::path::filename(rom));
+  return path.str().str();
+}
+
+} // namespace
+
+llvm::Expected<std::vector<RomCheck>> checkRomsNamedBy(const std::vector<std::string> &arguments,
+                                                       const std::optional<std::string> &baseline,
+                                                       const CheckLimits &limits) {
+  std::vector<RomCheck> checks;
+  for (const std::string &argument : arguments) {
+    auto roms = romsNamedBy(argument);
+    if (!roms)
+      return roms.takeError();
+    for (const std::string &rom : *roms) {
+      auto attributed = attributeRom(rom);
+      if (!attributed)
+        return attributed.takeError();
+      std::optional<RomReport> old;
+      if (baseline) {
+        auto attributedOld = attributeRom(baselineFor(*baseline, rom));
+        if (!attributedOld)
+          return withContext(attributedOld.takeError(), "baseline");
+        old = std::move(*attributedOld);
+      }
+      checks.push_back(checkRom(std::move(*attributed), std::move(old), limits));
+    }
+  }
+  return checks;
+}
+
+bool allPassed(const std::vector<RomCheck> &checks) {
+  return llvm::all_of(checks, [](const RomCheck &check) { return check.passed(); });
 }
 
 } // namespace romfit::report

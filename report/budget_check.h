@@ -42,6 +42,20 @@ RomCheck checkRom(RomReport report, std::optional<RomReport> baseline, const Che
 
 llvm::json::Value checkJson(const std::vector<RomCheck> &checks, const CheckLimits &limits);
 std::string checkText(const std::vector<RomCheck> &checks);
+
+// The check of every ROM the arguments name (a ROM, or a build's OUTDIR),
+// each against its baseline when one is given: BASELINE itself, or
+// BASELINE/NAME when BASELINE is a directory.
+llvm::Expected<std::vector<RomCheck>> checkRomsNamedBy(const std::vector<std::string> &arguments,
+                                                       const std::optional<std::string> &baseline,
+                                                       const CheckLimits &limits);
+
+bool allPassed(const std::vector<RomCheck> &checks);
+
+// What `romfit check --format` names: text, github (workflow commands and a
+// step summary) or json.
+enum class CheckFormat { Text, Github, Json };
+llvm::Expected<CheckFormat> parseCheckFormat(llvm::StringRef text);
 // GitHub Actions workflow commands: ::error for each failure, ::notice for each pass.
 std::string checkGithubAnnotations(const std::vector<RomCheck> &checks);
 // The Markdown table a job summary ($GITHUB_STEP_SUMMARY) gets.

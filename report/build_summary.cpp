@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <llvm/Support/FileSystem.h>
 
+#include "report/budget_check.h"
+#include "report/rom_attribution.h"
 #include "rom/pci_rom.h"
 #include "prune/prune_record.h"
 #include "support/error.h"
@@ -98,9 +100,6 @@ std::string builtRomTable(const BuiltRomSummary &summary) {
                         raw(row.unprunedRaw), raw(row.prunedRaw), withThousands(row.unpruned),
                         withThousands(row.pruned));
   }
-  auto signedBytes = [](int64_t value) {
-    return (value < 0 ? "-" : "") + withThousands(uint64_t(value < 0 ? -value : value));
-  };
   text += fmt::format("  {:<12} {:>9} {:>12} {:>12} {:>12} {:>12}\n", "total", "", "", "",
                       withThousands(summary.before.size), withThousands(summary.after.size));
   for (const BuiltImageSizes &row : summary.images)
@@ -119,9 +118,30 @@ std::string builtRomTable(const BuiltRomSummary &summary) {
   const BudgetLine &after = summary.after;
   text += fmt::format(
       "  budget {} B, BAR {} B, headroom {} B ({:.1f}% of budget; unpruned {:.1f}%)\n",
-      withThousands(after.budget), withThousands(after.barSize), signedBytes(after.headroom),
+      withThousands(after.budget), withThousands(after.barSize), signedThousands(after.headroom, false),
       after.percentOfBudget(), summary.before.percentOfBudget());
   return text;
+}
+
+llvm::Expected<bool> reportBuiltRoms(const pipeline::BuildGraphInputs &graph, uint64_t budget,
+                                     std::FILE *out,
+                                     const std::function<void(const std::string &)> &onFailedCheck) {
+  bool allPassed = true;
+  for (const pipeline::RomBuild &rom : graph.roms) {
+    auto summary = summarizeBuiltRom(graph, rom, budget);
+    if (!summary)
+      return summary.takeError();
+    fmt::print(out, "{}", builtRomTable(*summary));
+    auto attributed = attributeRom(summary->romPath);
+    if (!attributed)
+      return attributed.takeError();
+    RomCheck check = checkRom(std::move(*attributed), std::nullopt, {budget, {}});
+    if (!check.passed()) {
+      onFailedCheck(check.message());
+      allPassed = false;
+    }
+  }
+  return allPassed;
 }
 
 } // namespace romfit::report

@@ -4,6 +4,8 @@
 // rules removed, and the pruned drivers' section layout. Read from OUTDIR (the ROMs, the drivers and prune.json) so
 // the same summary can be made again from a finished build.
 #include <cstdint>
+#include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,5 +40,12 @@ llvm::Expected<BuiltRomSummary> summarizeBuiltRom(const pipeline::BuildGraphInpu
 // The table romfit build prints, one line per image, then the totals, what
 // the rules removed, each EFI image's layout and the budget line.
 std::string builtRomTable(const BuiltRomSummary &summary);
+
+// For each ROM of the graph, in order: its table to `out`, then the gate
+// `romfit check` applies to the pruned ROM; a ROM that fails it is handed to
+// `onFailedCheck` with check's message. True when every ROM passed.
+llvm::Expected<bool> reportBuiltRoms(const pipeline::BuildGraphInputs &graph, uint64_t budget,
+                                     std::FILE *out,
+                                     const std::function<void(const std::string &)> &onFailedCheck);
 
 } // namespace romfit::report

@@ -28,8 +28,7 @@ std::string levelHeading(ChangeLevel level, size_t shown, size_t all) {
 } // namespace
 
 std::string signedBytes(int64_t delta) {
-  return (delta > 0 ? "+" : delta < 0 ? "-" : "") +
-         withThousands(uint64_t(delta < 0 ? -delta : delta)) + " B";
+  return signedThousands(delta) + " B";
 }
 
 std::string sizeChangeLine(const RomReport &before, const RomReport &after) {

@@ -207,7 +207,7 @@ std::string uniqueName(const std::string &name, std::vector<std::string> &used) 
 // An EFI driver file (.efidrv) as it would sit in a ROM: compressed by
 // romfit's encoder at `level`, without ROM header or padding.
 llvm::Expected<RomReport> attributeDriver(llvm::StringRef path, const pci::Bytes &bytes,
-                                          uint64_t budget, efi::EfiLevel level) {
+                                          efi::EfiLevel level) {
   auto summary = pe::summarize(bytes);
   if (!summary)
     return withContext(summary.takeError(), path.str());
@@ -220,7 +220,6 @@ llvm::Expected<RomReport> attributeDriver(llvm::StringRef path, const pci::Bytes
   RomReport report;
   report.path = path.str();
   report.fileSize = stream.size();
-  report.budget = measureAgainstBudget(stream.size(), budget);
   report.notes.push_back(fmt::format("{}: an EFI driver, not a ROM: compressed bytes are romfit's "
                                      "{} EFI stream of it, without ROM header or padding",
                                      name, efi::levelName(level).str()));
@@ -241,8 +240,7 @@ llvm::Expected<RomReport> attributeDriver(llvm::StringRef path, const pci::Bytes
   return report;
 }
 
-llvm::Expected<RomReport> attributeRomImages(llvm::StringRef romPath, const pci::Bytes &bytes,
-                                             uint64_t budget);
+llvm::Expected<RomReport> attributeRomImages(llvm::StringRef romPath, const pci::Bytes &bytes);
 
 } // namespace
 
@@ -250,19 +248,18 @@ std::string efiImageName(uint16_t machine) {
   return pe::efiImageKind(machine).value_or("efi:" + pe::machineFileTag(machine));
 }
 
-llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget,
-                                       efi::EfiLevel driverLevel) {
+llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, efi::EfiLevel driverLevel) {
   auto bytes = readFileBytes(romPath);
   if (!bytes)
     return bytes.takeError();
   RomReport report;
   if (bytes->size() >= 2 && (*bytes)[0] == 'M' && (*bytes)[1] == 'Z') {
-    auto driver = attributeDriver(romPath, *bytes, budget, driverLevel);
+    auto driver = attributeDriver(romPath, *bytes, driverLevel);
     if (!driver)
       return driver.takeError();
     report = std::move(*driver);
   } else {
-    auto attributed = attributeRomImages(romPath, *bytes, budget);
+    auto attributed = attributeRomImages(romPath, *bytes);
     if (!attributed)
       return attributed.takeError();
     report = std::move(*attributed);
@@ -276,8 +273,7 @@ llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget,
 
 namespace {
 
-llvm::Expected<RomReport> attributeRomImages(llvm::StringRef romPath, const pci::Bytes &bytes,
-                                             uint64_t budget) {
+llvm::Expected<RomReport> attributeRomImages(llvm::StringRef romPath, const pci::Bytes &bytes) {
   auto rom = pci::parse(bytes);
   if (!rom)
     return withContext(rom.takeError(), romPath.str());
@@ -285,7 +281,6 @@ llvm::Expected<RomReport> attributeRomImages(llvm::StringRef romPath, const pci:
   RomReport report;
   report.path = romPath.str();
   report.fileSize = bytes.size();
-  report.budget = measureAgainstBudget(bytes.size(), budget);
   report.tree = plainRow(llvm::sys::path::filename(romPath).str(), RowKind::Rom, bytes.size());
   std::vector<std::string> names;
   uint64_t end = 0;
@@ -311,6 +306,11 @@ llvm::Expected<RomReport> attributeRomImages(llvm::StringRef romPath, const pci:
 
 } // namespace
 
+RomReport measureAgainst(RomReport report, uint64_t budget) {
+  report.budget = measureAgainstBudget(report.fileSize, budget);
+  return report;
+}
+
 llvm::Expected<std::vector<std::string>> romsNamedBy(llvm::StringRef argument) {
   if (!llvm::sys::fs::is_directory(argument))
     return std::vector<std::string>{argument.str()};
@@ -328,6 +328,24 @@ llvm::Expected<std::vector<std::string>> romsNamedBy(llvm::StringRef argument) {
     return makeError("{}: no ROM files (*.rom) in the directory", argument);
   std::sort(roms.begin(), roms.end());
   return roms;
+}
+
+llvm::Expected<std::vector<RomReport>> reportRomsNamedBy(const std::vector<std::string> &arguments,
+                                                         uint64_t budget,
+                                                         efi::EfiLevel driverLevel) {
+  std::vector<RomReport> reports;
+  for (const std::string &argument : arguments) {
+    auto roms = romsNamedBy(argument);
+    if (!roms)
+      return roms.takeError();
+    for (const std::string &rom : *roms) {
+      auto attributed = attributeRom(rom, driverLevel);
+      if (!attributed)
+        return attributed.takeError();
+      reports.push_back(measureAgainst(std::move(*attributed), budget));
+    }
+  }
+  return reports;
 }
 
 } // namespace romfit::report

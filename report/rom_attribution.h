@@ -20,15 +20,25 @@ namespace romfit::report {
 struct RomReport {
   std::string path;
   uint64_t fileSize = 0;
-  BudgetLine budget;
+  BudgetLine budget;  // set by measureAgainst: a policy, not part of the measurement
   SizeNode tree;  // finalised, reconciled and sorted largest first
   std::vector<std::string> notes;
 };
 
 // `driverLevel`: how an EFI driver file (not a ROM) is compressed to cost
 // its bytes; a ROM's own streams are decoded, never re-encoded.
-llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath, uint64_t budget,
+llvm::Expected<RomReport> attributeRom(llvm::StringRef romPath,
                                        efi::EfiLevel driverLevel = efi::EfiLevel::Optimal);
+
+// The report's file against a budget (what `report` prints with it; `check`
+// measures against its own limits).
+RomReport measureAgainst(RomReport report, uint64_t budget);
+
+// Every ROM the arguments name (romsNamedBy), attributed and measured
+// against `budget`, in order.
+llvm::Expected<std::vector<RomReport>> reportRomsNamedBy(const std::vector<std::string> &arguments,
+                                                         uint64_t budget,
+                                                         efi::EfiLevel driverLevel);
 
 // The ROMs a report argument names: the file itself, or a build output
 // directory's *.rom files (without the *.unpruned.rom comparisons), sorted.

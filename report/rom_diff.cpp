@@ -6,6 +6,10 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include "support/error.h"
 
 namespace romfit::report {
 
@@ -173,6 +177,58 @@ RomDiff diffReports(const RomReport &before, const RomReport &after) {
       diff.summary.down += uint64_t(-change.rawDelta());
   }
   return diff;
+}
+
+namespace {
+
+// Pairs OLD and NEW: two ROMs, or the ROMs of the same name in two dirs.
+llvm::Expected<std::vector<std::pair<std::string, std::string>>>
+pairRoms(const std::string &before, const std::string &after) {
+  bool beforeIsDir = llvm::sys::fs::is_directory(before);
+  if (beforeIsDir != llvm::sys::fs::is_directory(after))
+    return makeError("diff: '{}' and '{}' must both be ROMs or both be build directories", before,
+                     after);
+  if (!beforeIsDir)
+    return std::vector<std::pair<std::string, std::string>>{{before, after}};
+  auto oldRoms = romsNamedBy(before);
+  if (!oldRoms)
+    return oldRoms.takeError();
+  auto newRoms = romsNamedBy(after);
+  if (!newRoms)
+    return newRoms.takeError();
+  std::map<std::string, std::string> newByName;
+  for (const std::string &rom : *newRoms)
+    newByName[llvm::sys::path::filename(rom).str()] = rom;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const std::string &rom : *oldRoms) {
+    auto match = newByName.find(llvm::sys::path::filename(rom).str());
+    if (match != newByName.end())
+      pairs.emplace_back(rom, match->second);
+  }
+  if (pairs.empty())
+    return makeError("diff: no ROM of the same name in '{}' and '{}'", before, after);
+  return pairs;
+}
+
+} // namespace
+
+llvm::Expected<RomDiffs> diffRomsNamedBy(const std::string &before, const std::string &after,
+                                         uint64_t budget) {
+  auto pairs = pairRoms(before, after);
+  if (!pairs)
+    return pairs.takeError();
+  RomDiffs compared;
+  // Diffs point into the reports, so the reports are all made first.
+  for (const auto &[old, current] : *pairs)
+    for (const std::string &path : {old, current}) {
+      auto attributed = attributeRom(path);
+      if (!attributed)
+        return attributed.takeError();
+      compared.reports.push_back(measureAgainst(std::move(*attributed), budget));
+    }
+  for (size_t i = 0; i + 1 < compared.reports.size(); i += 2)
+    compared.diffs.push_back(diffReports(compared.reports[i], compared.reports[i + 1]));
+  return compared;
 }
 
 } // namespace romfit::report

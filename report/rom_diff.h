@@ -48,4 +48,15 @@ struct RomDiff {
 
 RomDiff diffReports(const RomReport &before, const RomReport &after);
 
+// The reports of the ROMs compared, and their diffs, which point into them.
+struct RomDiffs {
+  std::vector<RomReport> reports;
+  std::vector<RomDiff> diffs;
+};
+
+// OLD against NEW: two ROMs, or the ROMs of the same name in two build
+// directories; each measured against `budget`.
+llvm::Expected<RomDiffs> diffRomsNamedBy(const std::string &before, const std::string &after,
+                                         uint64_t budget);
+
 } // namespace romfit::report

@@ -1,10 +1,12 @@
 #include "rom/edk2_rom.h"
 
 #include <fmt/format.h>
+#include <llvm/Support/Path.h>
 #include <llvm/Support/Endian.h>
 
 #include "rom/pe_summary.h"
 #include "support/error.h"
+#include "support/file_io.h"
 
 namespace romfit::pci::edk2 {
 
@@ -177,6 +179,21 @@ std::string subsystemText(uint16_t subsystem) {
 }
 
 } // namespace
+
+llvm::Expected<Bytes> buildRomFromFiles(const std::vector<Input> &inputs, const Layout &layout,
+                                        llvm::StringRef output) {
+  std::vector<Bytes> contents;
+  for (const Input &input : inputs) {
+    if (llvm::sys::path::filename(input.path).equals_insensitive(llvm::sys::path::filename(output)) &&
+        llvm::sys::path::parent_path(input.path) == llvm::sys::path::parent_path(output))
+      return makeError("the output {} would overwrite an input", output.str());
+    auto bytes = readFileBytes(input.path);
+    if (!bytes)
+      return bytes.takeError();
+    contents.push_back(std::move(*bytes));
+  }
+  return buildRom(inputs, contents, layout);
+}
 
 llvm::Expected<std::string> dumpRom(llvm::ArrayRef<uint8_t> rom, bool pci23) {
   std::string out;

@@ -51,6 +51,12 @@ llvm::Expected<Bytes> efiImage(llvm::ArrayRef<uint8_t> pe, const Input &input,
 llvm::Expected<Bytes> buildRom(const std::vector<Input> &inputs,
                                const std::vector<Bytes> &contents, const Layout &layout);
 
+// The same, reading each input's file; an input that is `output` itself
+// (compared as EfiRom does: the same directory, the name in any case) is an
+// error before anything is read.
+llvm::Expected<Bytes> buildRomFromFiles(const std::vector<Input> &inputs, const Layout &layout,
+                                        llvm::StringRef output);
+
 // EfiRom's --dump text for a ROM file: each image's ROM header, PCIR and,
 // for EFI images, the EFI header fields. `pci23` reads PCI 2.3 structures.
 llvm::Expected<std::string> dumpRom(llvm::ArrayRef<uint8_t> rom, bool pci23);

@@ -32,6 +32,42 @@ llvm::Error appendEfiInput(llvm::StringRef path, llvm::ArrayRef<uint8_t> bytes,
                            const EfiWrapOptions &options, bool idsKnown,
                            std::vector<PackInput> &inputs);
 
+// Each file's images, in order (appendRomImages on each); errors name the file.
+llvm::Error appendRomFiles(const std::vector<std::string> &paths, std::vector<PackInput> &inputs);
+
+// Each --efi file as appendEfiInput takes it, every driver on a thread of its
+// own (the optimal parse of an unpruned driver takes most of a second, and a
+// ROM holds several), appended in the order given. Of several errors the
+// first file's is returned.
+llvm::Error appendEfiFiles(const std::vector<std::string> &paths, const EfiWrapOptions &options,
+                           bool idsKnown, std::vector<PackInput> &inputs);
+
+// iPXE's catrom.pl: the files' images chained as they are, except that the
+// final image of every file but the last loses its last-image flag (its
+// checksum byte compensates). Errors name the file.
+llvm::Expected<Bytes> catromFiles(const std::vector<std::string> &paths);
+
+// One row of what a ROM is made of, for the budget table.
+struct RomPart {
+  std::string label;   // "0 intel.rom", "padding"
+  std::string detail;  // what it is
+  uint64_t size = 0;
+};
+
+struct AssembledRom {
+  Bytes bytes;
+  std::vector<RomPart> parts;
+};
+
+// The inputs chained into one ROM (only the last flagged last), with a part
+// per image.
+llvm::Expected<AssembledRom> assembleRom(std::vector<PackInput> inputs);
+
+// Zeros up to `size` (what QEMU maps in the BAR beyond the end of a ROM
+// file), and a "padding" part when there are any. A size below the images'
+// end is an error.
+llvm::Error padRom(AssembledRom &rom, uint64_t size);
+
 struct UnpackedFile {
   std::string name;  // image0-legacy.rom, image1-efi-x64.efirom, image1-efi-x64.efi
   Bytes bytes;

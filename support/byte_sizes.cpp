@@ -49,4 +49,11 @@ std::string humanBytes(uint64_t bytes) {
   return fmt::format("{:.2f} MiB", double(bytes) / (1024.0 * 1024));
 }
 
+std::string signedThousands(int64_t value, bool showPlus) {
+  std::string digits = withThousands(value < 0 ? uint64_t(0) - uint64_t(value) : uint64_t(value));
+  if (value < 0)
+    return "-" + digits;
+  return value > 0 && showPlus ? "+" + digits : digits;
+}
+
 } // namespace romfit

@@ -1,6 +1,11 @@
 #include "support/process_runner.h"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "support/child_process.h"
+#include "support/interrupt.h"
 
 namespace romfit::support {
 namespace {
@@ -32,6 +37,20 @@ public:
 ProcessRunner &systemProcessRunner() {
   static SystemProcessRunner runner;
   return runner;
+}
+
+llvm::Expected<int> waitForExit(RunningProcess &process) {
+  auto pause = std::chrono::milliseconds(5);
+  while (true) {
+    if (std::optional<int> status = process.exitStatus())
+      return *status;
+    if (interruptSignal()) {
+      process.stop();
+      return interruptedError();
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(200));
+  }
 }
 
 } // namespace romfit::support

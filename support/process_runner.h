@@ -35,4 +35,10 @@ public:
 // of its own, and is ended with it when romfit is interrupted.
 ProcessRunner &systemProcessRunner();
 
+// Waits for the process to end and returns its exit status, for callers with
+// nothing to watch meanwhile (a build or boot that reads its output as it
+// comes polls exitStatus itself). An interrupt stops the process and is an
+// error (interruptedError).
+llvm::Expected<int> waitForExit(RunningProcess &process);
+
 } // namespace romfit::support

@@ -185,7 +185,7 @@ TEST(RomReport, DebiansRomsReconcileToTheByteAtEveryLevel) {
   std::vector<std::string> roms = testing::debianRoms();
   ASSERT_EQ(roms.size(), 16u) << "scripts/setup installs ipxe-qemu";
   for (const std::string &path : roms) {
-    auto attributed = report::attributeRom(path, kDefaultBudget);
+    auto attributed = report::attributeRom(path);
     ASSERT_TRUE(bool(attributed)) << path << ": " << llvm::toString(attributed.takeError());
     uint64_t fileSize = 0;
     llvm::sys::fs::file_size(path, fileSize);
@@ -211,7 +211,7 @@ TEST(RomReport, DebiansRomsReconcileToTheByteAtEveryLevel) {
 
 TEST(RomReport, JsonCsvAndMarkdownCarryTheSameTotals) {
   std::string path = std::string(testing::kDebianRomDir) + "/efi-virtio.rom";
-  auto attributed = report::attributeRom(path, kDefaultBudget);
+  auto attributed = report::attributeRom(path);
   ASSERT_TRUE(bool(attributed)) << llvm::toString(attributed.takeError());
   std::vector<report::RomReport> reports;
   reports.push_back(std::move(*attributed));

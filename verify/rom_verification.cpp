@@ -78,6 +78,15 @@ std::vector<Firmware> firmwaresNeeded(const std::vector<ImagePlan> &plan) {
   return needed;
 }
 
+std::vector<Firmware> firmwaresNeededAmong(const std::vector<ImagePlan> &plan,
+                                           const std::vector<Firmware> &selection) {
+  std::vector<Firmware> needed;
+  for (Firmware firmware : firmwaresNeeded(plan))
+    if (llvm::is_contained(selection, firmware))
+      needed.push_back(firmware);
+  return needed;
+}
+
 BootTools locateAvailableTools(const BootToolOptions &options, llvm::ArrayRef<Firmware> firmwares,
                                const BootCheckRequest &request,
                                std::vector<MissingFirmware> &missing) {

@@ -49,6 +49,9 @@ struct RomVerification {
 
 // The firmwares a plan needs, each once, in the order of firmwareTable().
 std::vector<Firmware> firmwaresNeeded(const std::vector<ImagePlan> &plan);
+// Those of them in `selection` (romfit verify --firmware), in the plan's order.
+std::vector<Firmware> firmwaresNeededAmong(const std::vector<ImagePlan> &plan,
+                                           const std::vector<Firmware> &selection);
 
 // Boots what `tools` can boot. An image whose firmware is missing from
 // `tools` (not installed, or not selected) is not verified, with
