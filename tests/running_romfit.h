@@ -63,27 +63,44 @@ void waitFor(RunningRomfit &romfit, Condition ready,
 
 // Every process whose working directory lies under `directory`, or whose
 // command line names it: what a killed `romfit build` may leave running
-// (ninja's and make's children, QEMU booting OUTDIR's ROM).
+// (ninja's and make's children, QEMU booting OUTDIR's ROM). A scan of /proc
+// that stops on an error (an entry gone while it is read) is made again: a
+// partial scan would say nothing runs when something does.
 inline std::vector<int> processesUsing(const std::string &directory) {
   std::vector<int> found;
-  std::error_code error;
-  for (llvm::sys::fs::directory_iterator it("/proc", error), end; it != end && !error;
-       it.increment(error)) {
-    int pid = 0;
-    if (llvm::StringRef(llvm::sys::path::filename(it->path())).getAsInteger(10, pid))
-      continue;
-    llvm::SmallString<256> cwd;
-    bool inside = !llvm::sys::fs::real_path(it->path() + "/cwd", cwd) &&
-                  llvm::StringRef(cwd).startswith(directory);
-    std::string commandLine = readText(it->path() + "/cmdline");
-    if (inside || commandLine.find(directory) != std::string::npos)
-      found.push_back(pid);
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    found.clear();
+    std::error_code error;
+    for (llvm::sys::fs::directory_iterator it("/proc", error), end; it != end && !error;
+         it.increment(error)) {
+      int pid = 0;
+      if (llvm::StringRef(llvm::sys::path::filename(it->path())).getAsInteger(10, pid))
+        continue;
+      llvm::SmallString<256> cwd;
+      bool inside = !llvm::sys::fs::real_path(it->path() + "/cwd", cwd) &&
+                    llvm::StringRef(cwd).startswith(directory);
+      std::string commandLine = readText(it->path() + "/cmdline");
+      if (inside || commandLine.find(directory) != std::string::npos)
+        found.push_back(pid);
+    }
+    if (!error)
+      break;
   }
   return found;
 }
 
+// Waits until nothing runs in `directory` and still nothing does half a
+// second later: one look at /proc can fall between a process that ends and
+// the one it was about to start.
 inline void waitUntilNothingRunsIn(const std::string &directory) {
-  pollUntil([&] { return processesUsing(directory).empty(); }, std::chrono::seconds(150));
+  pollUntil(
+      [&] {
+        if (!processesUsing(directory).empty())
+          return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        return processesUsing(directory).empty();
+      },
+      std::chrono::seconds(150));
   EXPECT_TRUE(processesUsing(directory).empty()) << "processes still run in " << directory;
 }
 
