@@ -19,6 +19,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include "report/report_format.h"
+#include "tests/headless_chromium.h"
 #include "tests/test_support.h"
 
 namespace romfit {
@@ -113,32 +114,6 @@ int64_t attributeNumber(const StartTag &tag, const std::string &name) {
   if (it == tag.attributes.end() || llvm::StringRef(it->second).getAsInteger(10, number))
     return -1;
   return number;
-}
-
-// Quiet, offline headless Chromium with a profile of its own, so runs never
-// share state or phone home.
-testing::CommandResult runChromium(const std::vector<std::string> &arguments) {
-  std::string profile = testing::makeScratchDir("chromium-profile");
-  std::vector<std::string> all{"--headless",
-                               "--no-sandbox",
-                               "--disable-gpu",
-                               "--disable-quic",
-                               "--no-first-run",
-                               "--disable-background-networking",
-                               "--disable-component-update",
-                               "--disable-sync",
-                               "--disable-dev-shm-usage",
-                               "--user-data-dir=" + profile};
-  all.insert(all.end(), arguments.begin(), arguments.end());
-  testing::CommandResult result = testing::runProgram("chromium", all);
-  llvm::sys::fs::remove_directories(profile);
-  return result;
-}
-
-std::string fileUrl(const std::string &path) {
-  llvm::SmallString<256> absolute(path);
-  llvm::sys::fs::make_absolute(absolute);
-  return "file://" + std::string(absolute);
 }
 
 // Every resource a page could fetch starts with one of these; the page must
@@ -236,7 +211,7 @@ protected:
 
   // The page as the browser leaves it once its script has run.
   RenderedPage render(const std::string &htmlPath) {
-    auto dump = runChromium({"--dump-dom", fileUrl(htmlPath)});
+    auto dump = testing::runChromium({"--dump-dom", testing::fileUrl(htmlPath)});
     EXPECT_EQ(dump.status, 0) << dump.err;
     RenderedPage page{dump.out, startTags(dump.out)};
     bool sawBody = false;
@@ -306,8 +281,8 @@ protected:
 
     std::string screenshotPath = buildDir() + "/" + screenshot;
     llvm::sys::fs::remove(screenshotPath);
-    auto shot = runChromium(
-        {"--screenshot=" + screenshotPath, "--window-size=1280,900", fileUrl(htmlPath)});
+    auto shot = testing::runChromium(
+        {"--screenshot=" + screenshotPath, "--window-size=1280,900", testing::fileUrl(htmlPath)});
     EXPECT_EQ(shot.status, 0) << shot.err;
     ASSERT_TRUE(testing::fileExists(screenshotPath)) << shot.err;
     std::string png = testing::readText(screenshotPath);

@@ -1,0 +1,105 @@
+// romfit history: bytes per ROM, image and member over a range of iPXE
+// commits, and the commits that moved them.
+#include <llvm/Support/FormatVariadic.h>
+
+#include "driver/command.h"
+#include "driver/history_options.h"
+#include "driver/rom_report.h"
+#include "history/history_run.h"
+#include "support/byte_sizes.h"
+#include "support/error.h"
+
+namespace romfit::driver {
+namespace {
+
+llvm::Expected<int> runHistoryCommand(const ParsedArguments &arguments) {
+  auto workspace = workspaceRequestFrom(arguments);
+  if (!workspace)
+    return workspace.takeError();
+  auto budget = budgetOption(arguments);
+  if (!budget)
+    return budget.takeError();
+  history::HistoryRequest request;
+  request.workspace = std::move(*workspace);
+  request.workspace.progress = stderr;
+  request.budget = *budget;
+  request.everyCommit = arguments.has("--every");
+  auto range = arguments.get("--range");
+  auto last = arguments.get("--last");
+  if (bool(range) == bool(last))
+    return makeError("give --range A..B or --last N (one of them)");
+  if (range)
+    request.range = *range;
+  else if (llvm::StringRef(*last).getAsInteger(10, request.last) || request.last == 0)
+    return makeError("--last: '{}' is not a number of commits", *last);
+  std::string format = arguments.get("--format").value_or("text");
+  if (format != "text" && format != "markdown" && format != "json")
+    return makeError("--format: '{}' is not text, markdown or json", format);
+  size_t limit = 10;
+  if (auto text = arguments.get("--limit"))
+    if (llvm::StringRef(*text).getAsInteger(10, limit))
+      return makeError("--limit: '{}' is not a number", *text);
+
+  auto result = history::runHistory(request);
+  if (!result)
+    return result.takeError();
+  if (format == "json")
+    fmt::print("{}\n", llvm::formatv("{0:1}", history::moversJson(result->movers)).str());
+  else if (format == "markdown")
+    fmt::print("{}", history::moversMarkdown(result->movers, limit));
+  else
+    fmt::print("{}", history::moversText(result->movers, limit));
+  const std::string &dir = request.workspace.directory;
+  fmt::print(stderr,
+             "{} commits: {} built, {} skipped as unable to change a ROM, {} failed to build, "
+             "{} already recorded\n{}/history.json, {}/history.html, {}/movers.{{txt,md,json}}\n",
+             result->ordered.size(), result->built, result->skipped, result->failed,
+             result->alreadyRecorded, dir, dir, dir);
+  return kExitOk;
+}
+
+const RegisterCommand kHistory{
+    CommandSpec{
+        .name = "history",
+        .summary = "bytes per ROM, image and member over iPXE's commits, and what moved them",
+        .usage = "--ipxe REPO (--range A..B | --last N) (--rom ID... | --rom-set qemu) [--image KIND]...\n"
+                 "       [--config NAME] [--rules FILE] [--every] [--format text|markdown|json] [--limit N] -o DIR",
+        .description =
+            "Measures every commit of the range (A..B along B's first parents, or the last N of the "
+            "repository's HEAD), oldest first. Each commit that needs it is built by romfit build "
+            "(--no-verify unless --verify) in a work tree of DIR's own (DIR/worktree, a git worktree: "
+            "the repository's own checkout is never touched), incrementally, into DIR/build; its "
+            "ROM, image and member bytes, pruned and unpruned, are appended to DIR/history.json.\n\n"
+            "A commit is built only when it can change a ROM: when, since the last built commit, it "
+            "changes a file one of that commit's links depends on (the sources and headers of every "
+            "linked object, from make's dependency files), the build system (Makefiles, linker "
+            "scripts, config/, util/, scripts/), a driver's PCI_ROM line naming the ROM, or adds, "
+            "removes or renames a file. Every other commit is recorded as skipped, with the reason "
+            "and the built commit whose bytes it has. Where the rule cannot be applied (a linked "
+            "object no dependency file describes, a build that failed) the next commit is built. "
+            "--every builds every commit: the brute force to check the rule against.\n\n"
+            "The builds run without git (iPXE's version string quotes `git describe`) and with "
+            "SOURCE_DATE_EPOCH=1700000000 unless it is set, so a commit's bytes depend on its "
+            "files alone.\n\n"
+            "A rerun with the same DIR builds only the commits history.json lacks: an interrupted "
+            "run resumes, and a longer range adds to a shorter one. Then it writes the movers (each "
+            "image change against the commit before, with its top three member changes) to "
+            "DIR/movers.txt, .md and .json, and prints the largest --limit (default 10), and "
+            "DIR/history.html: a chart of bytes per image over the commits with the budget line.",
+        .options = [] {
+          std::vector<OptionSpec> options = historyBuildOptionSpecs();
+          options.insert(options.end(),
+                         {{{"--range"}, "A..B", "the commits after A up to B"},
+                          {{"--last"}, "N", "the last N commits of HEAD"},
+                          {{"--every"}, "", "build every commit, skipping none"},
+                          {{"--budget"}, "SIZE", "the chart's budget line (default 256KiB)"},
+                          {{"--format"}, "FORMAT", "the movers on stdout: text (default), markdown or json"},
+                          {{"--limit"}, "N", "the largest N movers (default 10; 0 all)"}});
+          return options;
+        }(),
+        .maxPositionals = 0,
+    },
+    runHistoryCommand};
+
+} // namespace
+} // namespace romfit::driver

@@ -1,0 +1,48 @@
+#pragma once
+// The commits that moved an image, and what moved it: each commit against
+// the one before it in the history, image by image (pruned and unpruned),
+// with the members that grew or shrank most.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <llvm/Support/JSON.h>
+
+#include "history/history_record.h"
+
+namespace romfit::history {
+
+struct MemberChange {
+  std::string member;
+  int64_t delta = 0;
+};
+
+struct Mover {
+  std::string commit;
+  std::string subject;
+  std::string rom;     // ROM ID
+  std::string image;   // "efi:x86_64", or "efi:x86_64 unpruned"
+  uint64_t before = 0;
+  uint64_t after = 0;
+  int64_t delta() const { return int64_t(after) - int64_t(before); }
+  std::vector<MemberChange> members;  // the largest changes first, at most three
+};
+
+// Every image change between neighbouring measured records (a failed build
+// is passed over: the next measured commit is compared with the last one
+// before it), largest change first.
+std::vector<Mover> findMovers(const std::vector<const CommitRecord *> &ordered);
+
+// The members whose bytes differ, largest change first.
+std::vector<MemberChange> memberChanges(const ImageBytes &before, const ImageBytes &after);
+
+// The largest `limit` movers (0: all).
+std::string moversText(const std::vector<Mover> &movers, size_t limit);
+std::string moversMarkdown(const std::vector<Mover> &movers, size_t limit);
+llvm::json::Value moversJson(const std::vector<Mover> &movers);
+
+// Walks a record's images, pruned then unpruned, under Mover's names.
+void forEachImage(const RomBytes &rom,
+                  const std::function<void(const std::string &name, const ImageBytes &image)> &visit);
+
+} // namespace romfit::history
