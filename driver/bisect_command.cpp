@@ -1,7 +1,7 @@
 // romfit bisect: the first commit where a ROM or image crosses a line.
 #include "driver/command.h"
 #include "driver/history_options.h"
-#include "history/history_run.h"
+#include "history/bisect.h"
 #include "support/byte_sizes.h"
 #include "support/error.h"
 

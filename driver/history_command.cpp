@@ -26,12 +26,24 @@ llvm::Expected<int> runHistoryCommand(const ParsedArguments &arguments) {
   request.everyCommit = arguments.has("--every");
   auto range = arguments.get("--range");
   auto last = arguments.get("--last");
-  if (bool(range) == bool(last))
-    return makeError("give --range A..B or --last N (one of them)");
+  request.tags = arguments.has("--tags");
+  if (int(bool(range)) + int(bool(last)) + int(request.tags) != 1)
+    return makeError("give --range A..B, --last N or --tags (one of them)");
   if (range)
     request.range = *range;
-  else if (llvm::StringRef(*last).getAsInteger(10, request.last) || request.last == 0)
+  else if (last && (llvm::StringRef(*last).getAsInteger(10, request.last) || request.last == 0))
     return makeError("--last: '{}' is not a number of commits", *last);
+  if (auto stride = arguments.get("--stride"))
+    if (llvm::StringRef(*stride).getAsInteger(10, request.stride) || request.stride == 0)
+      return makeError("--stride: '{}' is not a number of commits", *stride);
+  if (auto locate = arguments.get("--locate")) {
+    auto bytes = parseByteSize(*locate);
+    if (!bytes)
+      return withContext(bytes.takeError(), "--locate");
+    if (*bytes == 0)
+      return makeError("--locate: give a step of at least 1 byte");
+    request.locate = *bytes;
+  }
   std::string format = arguments.get("--format").value_or("text");
   if (format != "text" && format != "markdown" && format != "json")
     return makeError("--format: '{}' is not text, markdown or json", format);
@@ -49,6 +61,9 @@ llvm::Expected<int> runHistoryCommand(const ParsedArguments &arguments) {
     fmt::print("{}", history::moversMarkdown(result->movers, limit));
   else
     fmt::print("{}", history::moversText(result->movers, limit));
+  if (!result->located.empty())
+    fmt::print("\nsteps of at least {} B between samples, located:\n{}", withThousands(*request.locate),
+               history::locatedStepsText(result->located));
   const std::string &dir = request.workspace.directory;
   fmt::print(stderr,
              "{} commits: {} built, {} skipped as unable to change a ROM, {} failed to build, "
@@ -62,8 +77,9 @@ const RegisterCommand kHistory{
     CommandSpec{
         .name = "history",
         .summary = "bytes per ROM, image and member over iPXE's commits, and what moved them",
-        .usage = "--ipxe REPO (--range A..B | --last N) (--rom ID... | --rom-set qemu) [--image KIND]...\n"
-                 "       [--config NAME] [--rules FILE] [--every] [--format text|markdown|json] [--limit N] -o DIR",
+        .usage = "--ipxe REPO (--range A..B | --last N | --tags) [--stride K [--locate BYTES]]\n"
+                 "       (--rom ID... | --rom-set qemu) [--image KIND]... [--config NAME] [--rules FILE]\n"
+                 "       [--every] [--format text|markdown|json] [--limit N] -o DIR",
         .description =
             "Measures every commit of the range (A..B along B's first parents, or the last N of the "
             "repository's HEAD), oldest first. Each commit that needs it is built by romfit build "
@@ -78,19 +94,28 @@ const RegisterCommand kHistory{
             "and the built commit whose bytes it has. Where the rule cannot be applied (a linked "
             "object no dependency file describes, a build that failed) the next commit is built. "
             "--every builds every commit: the brute force to check the rule against.\n\n"
-            "The builds run without git (iPXE's version string quotes `git describe`) and with "
+            "The builds run without git (a version string that quoted the commit would differ at every commit) and with "
             "SOURCE_DATE_EPOCH=1700000000 unless it is set, so a commit's bytes depend on its "
             "files alone.\n\n"
             "A rerun with the same DIR builds only the commits history.json lacks: an interrupted "
             "run resumes, and a longer range adds to a shorter one. Then it writes the movers (each "
             "image change against the commit before, with its top three member changes) to "
             "DIR/movers.txt, .md and .json, and prints the largest --limit (default 10), and "
-            "DIR/history.html: a chart of bytes per image over the commits with the budget line.",
+            "DIR/history.html: a chart of bytes per image over the commits with the budget line.\n\n"
+            "The long view: --tags measures iPXE's release tags (v*, reachable from HEAD) and HEAD; "
+            "--stride K every K-th commit of the range (and its last). With --locate BYTES, each move "
+            "of at least BYTES in a pruned image between two neighbouring samples is bisected to the "
+            "first commit that is BYTES or more from the earlier sample (romfit bisect's search, "
+            "in the same DIR), printed and written to DIR/located.json. A sampled history can miss "
+            "growth that a later commit in the same gap undid: only the full range sees every step.",
         .options = [] {
           std::vector<OptionSpec> options = historyBuildOptionSpecs();
           options.insert(options.end(),
                          {{{"--range"}, "A..B", "the commits after A up to B"},
                           {{"--last"}, "N", "the last N commits of HEAD"},
+                          {{"--tags"}, "", "iPXE's release tags (v*) reachable from HEAD, then HEAD"},
+                          {{"--stride"}, "K", "every K-th commit of the range, and its last"},
+                          {{"--locate"}, "BYTES", "bisect each move of at least BYTES between samples"},
                           {{"--every"}, "", "build every commit, skipping none"},
                           {{"--budget"}, "SIZE", "the chart's budget line (default 256KiB)"},
                           {{"--format"}, "FORMAT", "the movers on stdout: text (default), markdown or json"},

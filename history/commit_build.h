@@ -31,8 +31,10 @@ struct BuiltCommit {
 // Build status 0 or 1 (a ROM over budget is a measurement too) gives the
 // bytes; any other ends in an error that quotes the log's last lines.
 // The build's environment leaves out what differs from commit to commit
-// without being the commit's code: git (iPXE's version string quotes
-// `git describe`) and the clock (SOURCE_DATE_EPOCH, unless set).
+// without being the commit's code: git (a version string that quoted the
+// commit would differ at each; iPXE's reads ../.git/HEAD, which a work tree
+// does not have, and so quotes none) and the clock (SOURCE_DATE_EPOCH,
+// unless set).
 llvm::Expected<BuiltCommit> buildCommit(const CommitBuildRequest &request, const Commit &commit);
 
 // The bytes of the ROM file at `romPath` and of the unpruned one beside it.

@@ -88,6 +88,30 @@ llvm::Expected<std::vector<Commit>> GitRepository::last(unsigned count, llvm::St
   return commitsFromLog(directory_, {"-n", std::to_string(count), tip.str(), "--"});
 }
 
+llvm::Expected<std::vector<Commit>> GitRepository::releaseTags(llvm::StringRef tip) const {
+  auto names = runGit(directory_, {"tag", "--list", "v*", "--merged", tip.str(), "--sort=creatordate"});
+  if (!names)
+    return names.takeError();
+  std::vector<Commit> tags;
+  llvm::SmallVector<llvm::StringRef, 64> lines;
+  llvm::StringRef(*names).split(lines, '\n', -1, false);
+  for (llvm::StringRef name : lines) {
+    auto tagged = commit(name.trim());
+    if (!tagged)
+      return tagged.takeError();
+    tagged->subject = "[" + name.trim().str() + "] " + tagged->subject;
+    // Two tags on one commit are one sample.
+    if (tags.empty() || tags.back().id != tagged->id)
+      tags.push_back(std::move(*tagged));
+  }
+  auto head = commit(tip);
+  if (!head)
+    return head.takeError();
+  if (tags.empty() || tags.back().id != head->id)
+    tags.push_back(std::move(*head));
+  return tags;
+}
+
 llvm::Expected<std::vector<ChangedFile>> GitRepository::changes(llvm::StringRef from,
                                                                 llvm::StringRef to) const {
   auto text = runGit(directory_, {"diff", "--no-ext-diff", "--name-status", "-z", "-M",

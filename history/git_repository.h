@@ -31,6 +31,9 @@ public:
   llvm::Expected<std::vector<Commit>> range(llvm::StringRef from, llvm::StringRef to) const;
   // The last `count` commits along tip's first parents, oldest first.
   llvm::Expected<std::vector<Commit>> last(unsigned count, llvm::StringRef tip) const;
+  // The release tags (v*) reachable from tip, oldest first, then tip itself
+  // when no tag names it; each subject starts with its tag.
+  llvm::Expected<std::vector<Commit>> releaseTags(llvm::StringRef tip) const;
   llvm::Expected<std::vector<ChangedFile>> changes(llvm::StringRef from, llvm::StringRef to) const;
   // The file's text at the commit; empty when it has no such file.
   llvm::Expected<std::string> fileAt(llvm::StringRef commit, llvm::StringRef path) const;

@@ -1,7 +1,6 @@
 #pragma once
-// `romfit history`: the commits of a range, each measured by building it or
-// carried from a built commit its changes cannot touch; and `romfit bisect`:
-// the first commit where a ROM or image crosses a line.
+// `romfit history`: the commits of a range (or samples of it), each measured
+// by building it or carried from a built commit its changes cannot touch.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +8,7 @@
 
 #include <llvm/Support/Error.h>
 
+#include "history/bisect.h"
 #include "history/history_workspace.h"
 #include "history/movers.h"
 
@@ -17,14 +17,30 @@ namespace romfit::history {
 struct HistoryRequest {
   WorkspaceRequest workspace;
   std::string range;     // "A..B"; or
-  unsigned last = 0;     // the last N commits of HEAD
+  unsigned last = 0;     // the last N commits of HEAD; or
+  bool tags = false;     // the release tags reachable from HEAD (v*), then HEAD
+  unsigned stride = 0;   // of the range's commits, every stride-th (and the last)
   bool everyCommit = false;  // build every commit: the brute force the skipping is checked by
+  // Between two neighbouring samples (tags, or a stride) where an image
+  // moved by at least this many bytes, bisect finds the commit that did it.
+  std::optional<uint64_t> locate;
   uint64_t budget = 256 * 1024;
+};
+
+// A move of at least --locate bytes between two samples, and the commit
+// bisection found for it.
+struct LocatedStep {
+  Mover between;       // the samples' move (commit: the later sample)
+  std::string first;   // the first commit past it, and its subject
+  std::string subject;
+  uint64_t before = 0, after = 0;  // that commit's parent and itself
+  unsigned builds = 0;
 };
 
 struct HistoryResult {
   std::vector<const CommitRecord *> ordered;  // the range's commits, oldest first
   std::vector<Mover> movers;
+  std::vector<LocatedStep> located;
   unsigned built = 0, skipped = 0, failed = 0, alreadyRecorded = 0;
   HistoryWorkspace workspace;
 };
@@ -33,24 +49,8 @@ struct HistoryResult {
 // not built again), then writes DIR/movers.{txt,md,json} and DIR/history.html.
 llvm::Expected<HistoryResult> runHistory(const HistoryRequest &request);
 
-struct BisectRequest {
-  WorkspaceRequest workspace;
-  std::string good, bad;
-  std::string romId;
-  std::string image;  // "" the whole ROM; else an image ("efi:x86_64", "efi:x86_64 unpruned")
-  std::optional<uint64_t> over;   // first commit whose bytes exceed this
-  std::optional<uint64_t> grew;   // first commit at least this many bytes above the good one
-};
-
-struct BisectResult {
-  Commit first;                  // the first commit past the line
-  uint64_t before = 0, after = 0;  // the measured bytes at its parent and at it
-  std::vector<MemberChange> members;
-  size_t rangeCommits = 0;       // commits after good up to bad
-  unsigned builds = 0;           // builds this run made
-  unsigned maximumBuilds = 0;    // ceil(log2(range)) + 2
-};
-
-llvm::Expected<BisectResult> runBisect(const BisectRequest &request);
+// The located steps as text and as JSON.
+std::string locatedStepsText(const std::vector<LocatedStep> &steps);
+llvm::json::Value locatedStepsJson(const std::vector<LocatedStep> &steps);
 
 } // namespace romfit::history

@@ -161,6 +161,13 @@ llvm::Expected<const CommitRecord *> HistoryWorkspace::skip(const Commit &commit
   return append(std::move(record));
 }
 
+void sayProgress(const WorkspaceRequest &request, const std::string &line) {
+  if (request.progress) {
+    fputs(line.c_str(), request.progress);
+    fflush(request.progress);
+  }
+}
+
 std::string progressLine(size_t index, size_t count, const CommitRecord &record) {
   std::string what = record.outcome == Outcome::Skipped
                          ? "skipped"

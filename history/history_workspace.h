@@ -62,6 +62,9 @@ private:
 // skipped for; none for a failed build.
 std::optional<std::string> builtCommitOf(const CommitRecord &record);
 
+// Writes a progress line to the request's stream, if it has one.
+void sayProgress(const WorkspaceRequest &request, const std::string &line);
+
 // "[3/40] 1a2b3c4d5e6f built in 12.3 s: <reason>": one line per commit.
 std::string progressLine(size_t index, size_t count, const CommitRecord &record);
 

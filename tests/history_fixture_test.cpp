@@ -225,6 +225,36 @@ TEST_F(HistoryOnFixture, BisectFindsTheCommitThatCrossesTheLine) {
   EXPECT_NE(never.err.find("is not past the line"), std::string::npos) << never.err;
 }
 
+TEST_F(HistoryOnFixture, TheLongViewLocatesEachStepBetweenTagsExactly) {
+  const auto &c = repo_->commits;
+  std::string dir = *scratch_ + "/tags";
+  auto run = runHistory(*repo_, dir, {"--tags", "--locate", "1KiB"});
+  ASSERT_EQ(run.status, 0) << run.err;
+  // The samples: v1.0.0 (commit 1), v1.1.0 (commit 4) and HEAD (commit 6).
+  EXPECT_NE(run.err.find("3 commits: 3 built"), std::string::npos) << run.err;
+  // Each sample-to-sample move of the pruned driver, bisected to its commit.
+  EXPECT_NE(run.out.find("steps of at least 1,024 B between samples, located:"), std::string::npos)
+      << run.out;
+  auto located = llvm::json::parse(testing::readText(dir + "/located.json"));
+  ASSERT_TRUE(bool(located)) << llvm::toString(located.takeError());
+  std::map<std::string, std::string> firstBySample;
+  for (const llvm::json::Value &step : *located->getAsObject()->getArray("located")) {
+    const llvm::json::Object &object = *step.getAsObject();
+    EXPECT_EQ(*object.getString("image"), "efi:x86_64");
+    firstBySample[object.getString("sample")->str()] = object.getString("first")->str();
+  }
+  EXPECT_EQ(firstBySample, (std::map<std::string, std::string>{{c[3], c[1]}, {c[5], c[5]}}));
+  // Between v1.0.0 and v1.1.0 the midpoint is commit 2, built; between
+  // v1.1.0 and HEAD it is commit 5, carried unbuilt (only README.md changed
+  // since commit 4); commit 3 is never needed.
+  history::History records = readHistory(dir);
+  ASSERT_NE(records.find(c[1]), nullptr);
+  EXPECT_EQ(records.find(c[1])->outcome, Outcome::Built);
+  EXPECT_EQ(records.find(c[2]), nullptr);
+  ASSERT_NE(records.find(c[4]), nullptr);
+  EXPECT_EQ(records.find(c[4])->outcome, Outcome::Skipped);
+}
+
 TEST(HistoryArguments, BadRequestsAreNamedAndWriteNothing) {
   std::string scratch = testing::makeScratchDir("history-bad");
   auto notRepo = testing::runRomfit({"history", "--ipxe", scratch, "--last", "3", "--rom", "8086100e",
@@ -235,7 +265,7 @@ TEST(HistoryArguments, BadRequestsAreNamedAndWriteNothing) {
   auto both = testing::runRomfit({"history", "--ipxe", scratch, "--last", "3", "--range", "a..b",
                                   "--rom", "8086100e", "-o", scratch + "/out"});
   EXPECT_EQ(both.status, 2);
-  EXPECT_NE(both.err.find("--range A..B or --last N"), std::string::npos) << both.err;
+  EXPECT_NE(both.err.find("--range A..B, --last N or --tags"), std::string::npos) << both.err;
   auto badRom = testing::runRomfit({"history", "--ipxe", scratch, "--last", "3", "--rom", "80861",
                                     "-o", scratch + "/out"});
   EXPECT_EQ(badRom.status, 2);
