@@ -11,12 +11,11 @@ namespace romfit::history {
 namespace {
 
 std::optional<const ImageBytes *> imageOf(const RomBytes &rom, const std::string &image) {
-  std::optional<const ImageBytes *> found;
-  forEachImage(rom, [&](const std::string &name, const ImageBytes &bytes) {
-    if (name == image)
-      found = &bytes;
-  });
-  return found;
+  std::map<std::string, const ImageBytes *> images = imagesByName(rom);
+  auto found = images.find(image);
+  if (found == images.end())
+    return std::nullopt;
+  return found->second;
 }
 
 llvm::Expected<uint64_t> measuredBytes(const CommitRecord &record, const BisectRequest &request) {

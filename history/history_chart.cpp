@@ -18,19 +18,31 @@ namespace {
 // The page's data: the commits in order, and one series per ROM total and
 // image, pruned and unpruned, each with a value per commit (null where the
 // build failed) and, where it changed, the top member changes.
-json::Value chartData(const std::vector<const CommitRecord *> &ordered, uint64_t budget) {
+json::Value chartData(const std::vector<const CommitRecord *> &ordered,
+                      const std::vector<Mover> &movers, uint64_t budget) {
   json::Array commits;
   std::map<std::string, std::vector<json::Value>> values;
   std::map<std::string, std::vector<json::Value>> notes;
   std::vector<std::string> order;
-  auto series = [&](const std::string &name) -> size_t {
-    if (!values.count(name)) {
-      order.push_back(name);
-      values[name].assign(ordered.size(), nullptr);
-      notes[name].assign(ordered.size(), "");
-    }
-    return 0;
+  auto addSeries = [&](const std::string &name) {
+    if (values.count(name))
+      return;
+    order.push_back(name);
+    values[name].assign(ordered.size(), nullptr);
+    notes[name].assign(ordered.size(), "");
   };
+  // An image's note at a step is its mover's: the change and the top member
+  // changes (a step where the image first appears has none).
+  std::map<std::string, std::string> imageNotes;
+  for (const Mover &mover : movers) {
+    if (mover.before == 0)
+      continue;
+    std::string note = signedThousands(mover.delta()) + " B";
+    for (size_t c = 0; c < mover.members.size(); ++c)
+      note += fmt::format("{} {} {}", c == 0 ? ":" : ",", mover.members[c].member,
+                          signedThousands(mover.members[c].delta));
+    imageNotes[mover.commit + "\n" + mover.rom + " " + mover.image] = note;
+  }
   const CommitRecord *previous = nullptr;
   for (size_t i = 0; i < ordered.size(); ++i) {
     const CommitRecord &record = *ordered[i];
@@ -45,7 +57,7 @@ json::Value chartData(const std::vector<const CommitRecord *> &ordered, uint64_t
       if (previous && previous->roms.count(romId))
         before = &previous->roms.at(romId);
       auto put = [&](const std::string &name, uint64_t bytes, std::string note) {
-        series(name);
+        addSeries(name);
         values[name][i] = bytes;
         notes[name][i] = std::move(note);
       };
@@ -58,21 +70,9 @@ json::Value chartData(const std::vector<const CommitRecord *> &ordered, uint64_t
             before && before->unprunedBytes != rom.unprunedBytes
                 ? signedThousands(int64_t(rom.unprunedBytes) - int64_t(before->unprunedBytes)) + " B"
                 : "");
-      std::map<std::string, const ImageBytes *> earlier;
-      if (before)
-        forEachImage(*before, [&](const std::string &name, const ImageBytes &image) {
-          earlier[name] = &image;
-        });
       forEachImage(rom, [&](const std::string &name, const ImageBytes &image) {
-        std::string note;
-        if (earlier.count(name) && earlier[name]->bytes != image.bytes) {
-          note = signedThousands(int64_t(image.bytes) - int64_t(earlier[name]->bytes)) + " B";
-          std::vector<MemberChange> changes = memberChanges(*earlier[name], image);
-          for (size_t c = 0; c < changes.size() && c < 3; ++c)
-            note += fmt::format("{} {} {}", c == 0 ? ":" : ",", changes[c].member,
-                                signedThousands(changes[c].delta));
-        }
-        put(romId + " " + name, image.bytes, std::move(note));
+        auto moved = imageNotes.find(record.commit + "\n" + romId + " " + name);
+        put(romId + " " + name, image.bytes, moved == imageNotes.end() ? "" : moved->second);
       });
     }
     previous = &record;
@@ -212,7 +212,7 @@ std::string scriptSafe(std::string json) {
 
 std::string historyChartHtml(const std::vector<const CommitRecord *> &ordered,
                              const std::vector<Mover> &movers, uint64_t budget) {
-  std::string data = scriptSafe(llvm::formatv("{0}", chartData(ordered, budget)).str());
+  std::string data = scriptSafe(llvm::formatv("{0}", chartData(ordered, movers, budget)).str());
   std::string moverData = scriptSafe(llvm::formatv("{0}", moversJson(movers)).str());
   return fmt::format(fmt::runtime(kPage), fmt::arg("count", ordered.size()), fmt::arg("budget", withThousands(budget)),
                      fmt::arg("data", data), fmt::arg("movers", moverData));

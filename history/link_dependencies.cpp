@@ -112,8 +112,6 @@ llvm::Error readDependencyFilesUnder(llvm::StringRef directory,
   for (fs::recursive_directory_iterator it(directory, ec), end; it != end && !ec; it.increment(ec)) {
     if (path::extension(it->path()) != ".d" || it->type() == fs::file_type::directory_file)
       continue;
-    // A bin directory's own files: deps/** and BIN/*.d, not another
-    // directory's outputs that happen to sit below it.
     auto text = readFile(it->path());
     if (!text)
       return text.takeError();

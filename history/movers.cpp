@@ -18,6 +18,12 @@ void forEachImage(const RomBytes &rom,
     visit(name + " unpruned", image);
 }
 
+std::map<std::string, const ImageBytes *> imagesByName(const RomBytes &rom) {
+  std::map<std::string, const ImageBytes *> images;
+  forEachImage(rom, [&](const std::string &name, const ImageBytes &image) { images[name] = &image; });
+  return images;
+}
+
 std::vector<MemberChange> memberChanges(const ImageBytes &before, const ImageBytes &after) {
   std::map<std::string, int64_t> deltas;
   for (const auto &[member, bytes] : before.members)
@@ -45,10 +51,7 @@ std::vector<Mover> findMovers(const std::vector<const CommitRecord *> &ordered) 
         auto before = previous->roms.find(romId);
         if (before == previous->roms.end())
           continue;
-        std::map<std::string, const ImageBytes *> earlier;
-        forEachImage(before->second, [&](const std::string &name, const ImageBytes &image) {
-          earlier[name] = &image;
-        });
+        std::map<std::string, const ImageBytes *> earlier = imagesByName(before->second);
         forEachImage(rom, [&](const std::string &name, const ImageBytes &image) {
           const ImageBytes empty;
           const ImageBytes &old = earlier.count(name) ? *earlier[name] : empty;

@@ -3,6 +3,8 @@
 // the one before it in the history, image by image (pruned and unpruned),
 // with the members that grew or shrank most.
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,5 +46,7 @@ llvm::json::Value moversJson(const std::vector<Mover> &movers);
 // Walks a record's images, pruned then unpruned, under Mover's names.
 void forEachImage(const RomBytes &rom,
                   const std::function<void(const std::string &name, const ImageBytes &image)> &visit);
+// The same images by those names.
+std::map<std::string, const ImageBytes *> imagesByName(const RomBytes &rom);
 
 } // namespace romfit::history
