@@ -1,6 +1,7 @@
 // Orchestration against a fake process runner: the commands romfit gives
 // make and QEMU, and what it concludes from what they write, without running
 // make, ninja or QEMU (runMake still looks make up on PATH to name it).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -293,6 +294,28 @@ TEST(BootOrchestration, OutOfOrderLinesAreNotAPass) {
   ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
   EXPECT_EQ((*results)[0].outcome, verify::BootOutcome::FirmwareGaveUp);
   EXPECT_FALSE((*results)[0].expectedLines[1].seen);
+  llvm::sys::fs::remove_directories(scratch);
+}
+
+TEST(BootOrchestration, AGaveUpTailEndsWithTheLineThatGaveUp) {
+  std::string scratch = testing::makeScratchDir("orchestration-gave-up-tail");
+  verify::BootCheckRequest request = seaBiosRequest(scratch);
+  FakeProcessRunner qemu([&](const FakeRun &run) -> std::optional<int> {
+    // What the firmware prints after giving up depends on when the poll
+    // looks, so it must not push the lines that led there out of the tail.
+    std::string console = "driver started\nNo bootable device.\n";
+    for (int second = 60; second > 0; --second)
+      console += fmt::format("Retrying in {} seconds\n", second);
+    EXPECT_FALSE(bool(writeFileAtomically(testing::optionValue(run.command, "path"),
+                                          llvm::StringRef(console))));
+    return std::nullopt;
+  });
+  auto results = verify::checkBoot(fakeSeaBios("tcg", true), request, qemu);
+  ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
+  EXPECT_EQ((*results)[0].outcome, verify::BootOutcome::FirmwareGaveUp);
+  EXPECT_EQ((*results)[0].consoleTail(15),
+            (std::vector<std::string>{"driver started", "No bootable device."}));
+  EXPECT_NE((*results)[0].console.find("Retrying in 1 seconds"), std::string::npos);
   llvm::sys::fs::remove_directories(scratch);
 }
 

@@ -96,7 +96,8 @@ std::vector<std::string> FirmwareBootResult::missingLines() const {
 
 std::vector<std::string> FirmwareBootResult::consoleTail(size_t lineCount) const {
   llvm::SmallVector<llvm::StringRef, 64> lines;
-  llvm::StringRef(console).split(lines, '\n', -1, /*KeepEmpty=*/false);
+  llvm::StringRef(console).take_front(consoleTailEnd).split(lines, '\n', -1,
+                                                             /*KeepEmpty=*/false);
   std::vector<std::string> tail;
   for (llvm::StringRef line : lines)
     if (!line.trim().empty())
@@ -346,6 +347,7 @@ static llvm::Expected<FirmwareBootResult> bootOnce(const LocatedFirmware &firmwa
     } else if (containsAny(result.console, expectations.gaveUpMarkers, &marker)) {
       result.outcome = BootOutcome::FirmwareGaveUp;
       result.outcomeDetail = fmt::format("the firmware ran out of boot options ('{}')", marker);
+      result.consoleTailEnd = result.console.find('\n', result.console.find(marker));
     } else if (exitStatus) {
       result.outcome = BootOutcome::QemuExited;
       result.outcomeDetail =

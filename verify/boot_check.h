@@ -109,6 +109,10 @@ struct FirmwareBootResult {
   std::string outcomeDetail;  // one sentence: what stopped the run
   std::vector<ExpectedLine> expectedLines;  // in the order they must appear
   std::string console;     // the serial console with terminal control sequences removed
+  // Where the console's tail ends. A firmware that gives up goes on printing
+  // (a shell's countdown) for as long as the poll happens to take, so its
+  // tail ends with the line that gave up, and shows what led there.
+  size_t consoleTailEnd = std::string::npos;
   std::string qemuStderr;
   double seconds = 0;      // from QEMU's start to the outcome
   std::vector<std::string> qemuCommand;
