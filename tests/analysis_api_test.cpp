@@ -1,4 +1,5 @@
 // ctest-labels: slow
+// ctest-one-process
 // Compiles and links a fixture with gcc and ld (a second or two per build),
 // hence the label: `ctest -L unit` leaves it out, the full suite runs it.
 // The library API the build driver uses: analyse a link, apply cuts, ask

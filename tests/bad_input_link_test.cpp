@@ -1,4 +1,5 @@
 // ctest-labels: slow
+// ctest-one-process
 // Compiles and links a fixture with gcc and ld (a second or two per build),
 // hence the label: `ctest -L unit` leaves it out, the full suite runs it.
 // Hostile inputs to the link readers, one table each: ELF objects, archives,

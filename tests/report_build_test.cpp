@@ -1,4 +1,5 @@
 // ctest-labels: slow
+// ctest-one-process
 // Runs make and gcc on the minipxe fixture (seconds per build), hence the
 // label: `ctest -L unit` leaves it out, the full suite runs it.
 // report and diff on ROMs romfit build made from the minipxe fixture: the

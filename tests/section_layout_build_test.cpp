@@ -1,4 +1,5 @@
 // ctest-labels: slow
+// ctest-one-process
 // Runs make, gcc and ld on the minipxe fixture (seconds per build), hence the
 // label: `ctest -L unit` leaves it out, the full suite runs it.
 // The similarity layout on real links: the fixture built with the default
