@@ -10,6 +10,18 @@
 
 namespace romfit::driver {
 
+llvm::Expected<std::vector<std::string>> requestedRomIds(const ParsedArguments &arguments) {
+  std::vector<std::string> romIds = arguments.getAll("--rom");
+  if (auto set = arguments.get("--rom-set")) {
+    if (*set != "qemu")
+      return makeError("unknown --rom-set '{}' (known: qemu)", *set);
+    if (!romIds.empty())
+      return makeError("--rom-set qemu names its ROMs: give it or --rom, not both");
+    romIds = pipeline::qemuNicRomIds();
+  }
+  return romIds;
+}
+
 llvm::Expected<pipeline::BuildOptions> buildOptionsFrom(const ParsedArguments &arguments) {
   pipeline::BuildOptions options;
   options.ipxeTree = arguments.get("--ipxe").value_or("");
@@ -28,18 +40,14 @@ llvm::Expected<pipeline::BuildOptions> buildOptionsFrom(const ParsedArguments &a
     options.autoRuleSets = prune::builtInRuleSets(*directory);
     options.ownBootPathRuleSets = prune::builtInOwnBootPathRuleSets(*directory);
   }
-  options.romIds = arguments.getAll("--rom");
+  auto romIds = requestedRomIds(arguments);
+  if (!romIds)
+    return romIds.takeError();
+  options.romIds = std::move(*romIds);
   options.imageNames = arguments.getAll("--image");
-  if (auto set = arguments.get("--rom-set")) {
-    if (*set != "qemu")
-      return makeError("unknown --rom-set '{}' (known: qemu)", *set);
-    if (!options.romIds.empty())
-      return makeError("--rom-set qemu names its ROMs: give it or --rom, not both");
-    options.romIds = pipeline::qemuNicRomIds();
-    // What QEMU's roms/Makefile packs today.
-    if (options.imageNames.empty())
-      options.imageNames = {"legacy", "efi:x86_64"};
-  }
+  // What QEMU's roms/Makefile packs today.
+  if (arguments.has("--rom-set") && options.imageNames.empty())
+    options.imageNames = {"legacy", "efi:x86_64"};
   options.cross = arguments.getAll("--cross");
   // A firmware without a network stack of its own can boot only a driver
   // that keeps iPXE's own boot path (verify/firmware's table says which).

@@ -2,6 +2,7 @@
 // romfit build's command line: its options and help, and the typed requests
 // they make of the pipeline.
 #include <string>
+#include <vector>
 
 #include <llvm/Support/Error.h>
 
@@ -14,6 +15,9 @@ namespace romfit::driver {
 CommandSpec buildCommandSpec();
 
 llvm::Expected<pipeline::BuildOptions> buildOptionsFrom(const ParsedArguments &arguments);
+
+// --rom ID... or --rom-set qemu (QEMU's NIC ROMs), checked: the ROM IDs asked for.
+llvm::Expected<std::vector<std::string>> requestedRomIds(const ParsedArguments &arguments);
 
 // --verify, --reverify, --nic and the proof options of romfit verify.
 llvm::Expected<pipeline::BuildProofRequest> buildProofRequestFrom(const ParsedArguments &arguments);

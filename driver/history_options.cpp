@@ -2,6 +2,7 @@
 
 #include <llvm/Support/FileSystem.h>
 
+#include "driver/build_options.h"
 #include "driver/data_directory.h"
 #include "pipeline/ipxe_targets.h"
 #include "support/error.h"
@@ -37,15 +38,12 @@ llvm::Expected<history::WorkspaceRequest> workspaceRequestFrom(const ParsedArgum
   if (!llvm::sys::fs::is_directory(request.repository))
     return makeError("--ipxe {}: no such directory", request.repository);
 
-  request.romIds = arguments.getAll("--rom");
-  if (auto set = arguments.get("--rom-set")) {
-    if (*set != "qemu")
-      return makeError("unknown --rom-set '{}' (known: qemu)", *set);
-    if (!request.romIds.empty())
-      return makeError("--rom-set qemu names its ROMs: give it or --rom, not both");
-    request.romIds = pipeline::qemuNicRomIds();
+  auto romIds = requestedRomIds(arguments);
+  if (!romIds)
+    return romIds.takeError();
+  request.romIds = std::move(*romIds);
+  if (arguments.has("--rom-set"))
     request.buildArguments = {"--rom-set", "qemu"};
-  }
   if (request.romIds.empty())
     return makeError("give --rom ID or --rom-set qemu");
   for (const std::string &romId : arguments.getAll("--rom")) {
