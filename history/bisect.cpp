@@ -133,7 +133,7 @@ llvm::Expected<BisectResult> runBisect(const BisectRequest &request) {
   if (request.image.empty()) {
     // The whole ROM: every image's members, named by image.
     forEachImage(now, [&](const std::string &name, const ImageBytes &image) {
-      if (llvm::StringRef(name).endswith(" unpruned"))
+      if (llvm::StringRef(name).endswith(kUnprunedSuffix))
         return;
       auto earlier = imageOf(old, name);
       ImageBytes none;

@@ -13,16 +13,25 @@ namespace romfit::history {
 
 namespace {
 
-void addMembers(const report::SizeNode &node, std::map<std::string, uint64_t> &members) {
+void addMembers(const report::SizeNode &node, std::map<std::string, uint64_t> &members,
+                ImageSymbols &symbols) {
   for (const report::SizeNode &child : node.children) {
-    if (child.kind == report::RowKind::Member)
+    if (child.kind == report::RowKind::Member) {
       members[child.name] += child.stored;
-    else if (child.kind != report::RowKind::Symbol)
-      addMembers(child, members);
+      for (const report::SizeNode &symbol : child.children)
+        if (symbol.kind == report::RowKind::Symbol)
+          symbols[{child.name, symbol.name}] += symbol.raw;
+    } else if (child.kind != report::RowKind::Symbol) {
+      addMembers(child, members, symbols);
+    }
   }
 }
 
-llvm::Expected<std::map<std::string, ImageBytes>> imagesOf(llvm::StringRef romPath, uint64_t &fileBytes) {
+// The images of the ROM file at `romPath`; their symbols go to `symbols`
+// under the image's name and `suffix`.
+llvm::Expected<std::map<std::string, ImageBytes>> imagesOf(llvm::StringRef romPath, uint64_t &fileBytes,
+                                                           RomSymbols *symbols,
+                                                           llvm::StringRef suffix) {
   auto report = report::attributeRom(romPath);
   if (!report)
     return report.takeError();
@@ -33,7 +42,8 @@ llvm::Expected<std::map<std::string, ImageBytes>> imagesOf(llvm::StringRef romPa
       continue;
     ImageBytes &entry = images[image.name];
     entry.bytes += image.stored;
-    addMembers(image, entry.members);
+    ImageSymbols ignored;
+    addMembers(image, entry.members, symbols ? (*symbols)[image.name + suffix.str()] : ignored);
   }
   return images;
 }
@@ -61,14 +71,15 @@ std::string builtRomPath(llvm::StringRef outDir, llvm::StringRef romId) {
 
 } // namespace
 
-llvm::Expected<RomBytes> measureRom(llvm::StringRef romPath, llvm::StringRef unprunedPath) {
+llvm::Expected<RomBytes> measureRom(llvm::StringRef romPath, llvm::StringRef unprunedPath,
+                                    RomSymbols *symbols) {
   RomBytes rom;
-  auto images = imagesOf(romPath, rom.bytes);
+  auto images = imagesOf(romPath, rom.bytes, symbols, "");
   if (!images)
     return images.takeError();
   rom.images = std::move(*images);
   if (llvm::sys::fs::exists(unprunedPath)) {
-    auto unpruned = imagesOf(unprunedPath, rom.unprunedBytes);
+    auto unpruned = imagesOf(unprunedPath, rom.unprunedBytes, symbols, kUnprunedSuffix);
     if (!unpruned)
       return unpruned.takeError();
     rom.unprunedImages = std::move(*unpruned);
@@ -102,7 +113,7 @@ llvm::Expected<BuiltCommit> buildCommit(const CommitBuildRequest &request, const
   BuiltCommit built;
   for (const std::string &romId : request.romIds) {
     auto rom = measureRom(builtRomPath(request.outDir, romId),
-                          request.outDir + "/" + romId + ".unpruned.rom");
+                          request.outDir + "/" + romId + ".unpruned.rom", &built.symbols[romId]);
     if (!rom)
       return withContext(rom.takeError(), "commit " + commit.id.substr(0, 12));
     built.roms[romId] = std::move(*rom);

@@ -8,6 +8,7 @@
 
 #include <llvm/Support/Error.h>
 
+#include "history/commit_symbols.h"
 #include "history/git_repository.h"
 #include "history/history_record.h"
 #include "history/link_dependencies.h"
@@ -25,6 +26,7 @@ struct CommitBuildRequest {
 
 struct BuiltCommit {
   std::map<std::string, RomBytes> roms;
+  CommitSymbols symbols;
   LinkDependencies dependencies;
 };
 
@@ -37,7 +39,9 @@ struct BuiltCommit {
 // unless set).
 llvm::Expected<BuiltCommit> buildCommit(const CommitBuildRequest &request, const Commit &commit);
 
-// The bytes of the ROM file at `romPath` and of the unpruned one beside it.
-llvm::Expected<RomBytes> measureRom(llvm::StringRef romPath, llvm::StringRef unprunedPath);
+// The bytes of the ROM file at `romPath` and of the unpruned one beside it,
+// and, when asked, their symbols.
+llvm::Expected<RomBytes> measureRom(llvm::StringRef romPath, llvm::StringRef unprunedPath,
+                                    RomSymbols *symbols = nullptr);
 
 } // namespace romfit::history

@@ -32,7 +32,7 @@ json::Value chartData(const std::vector<const CommitRecord *> &ordered,
     notes[name].assign(ordered.size(), "");
   };
   // An image's note at a step is its mover's: the change and the top member
-  // changes (a step where the image first appears has none).
+  // and symbol changes (a step where the image first appears has none).
   std::map<std::string, std::string> imageNotes;
   for (const Mover &mover : movers) {
     if (mover.before == 0)
@@ -41,6 +41,9 @@ json::Value chartData(const std::vector<const CommitRecord *> &ordered,
     for (size_t c = 0; c < mover.members.size(); ++c)
       note += fmt::format("{} {} {}", c == 0 ? ":" : ",", mover.members[c].member,
                           signedThousands(mover.members[c].delta));
+    for (size_t c = 0; c < mover.symbols.size(); ++c)
+      note += fmt::format("{} {} {}", c == 0 ? "\n  symbols:" : ",", mover.symbols[c].symbol,
+                          signedThousands(mover.symbols[c].delta));
     imageNotes[mover.commit + "\n" + mover.rom + " " + mover.image] = note;
   }
   const CommitRecord *previous = nullptr;

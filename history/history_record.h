@@ -29,6 +29,9 @@ struct RomBytes {
 };
 bool operator==(const ImageBytes &a, const ImageBytes &b);
 
+// An unpruned image is named as its pruned one, and this.
+inline constexpr llvm::StringLiteral kUnprunedSuffix = " unpruned";
+
 enum class Outcome { Built, Skipped, Failed };
 llvm::StringRef outcomeName(Outcome outcome);
 

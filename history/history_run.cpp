@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>
 
 #include "history/history_chart.h"
@@ -58,6 +59,26 @@ llvm::Expected<const CommitRecord *> measure(HistoryWorkspace &workspace, const 
   return workspace.skip(commit, decision->reason, *built);
 }
 
+// The recorded symbols of the commits whose bytes `ordered` has (a history
+// recorded before romfit kept them has none).
+llvm::Expected<SymbolsByCommit> recordedSymbols(const std::vector<const CommitRecord *> &ordered,
+                                                const std::string &directory) {
+  SymbolsByCommit symbols;
+  for (const CommitRecord *record : ordered) {
+    std::optional<std::string> built = builtCommitOf(*record);
+    if (!built || symbols.count(*built))
+      continue;
+    std::string path = commitSymbolsPath(directory, *built);
+    if (!llvm::sys::fs::exists(path))
+      continue;
+    auto read = readCommitSymbols(path);
+    if (!read)
+      return read.takeError();
+    symbols[*built] = std::move(*read);
+  }
+  return symbols;
+}
+
 llvm::Error writeOutputs(const HistoryResult &result, const WorkspaceRequest &request,
                          uint64_t budget) {
   const std::string &dir = request.directory;
@@ -82,7 +103,7 @@ llvm::Error locateSteps(const HistoryRequest &request, const std::vector<Commit>
                         HistoryResult &result) {
   for (const Mover &mover : result.movers) {
     if (uint64_t(std::llabs(mover.delta())) < *request.locate ||
-        llvm::StringRef(mover.image).endswith(" unpruned"))
+        llvm::StringRef(mover.image).endswith(kUnprunedSuffix))
       continue;
     size_t later = 0;
     while (later < samples.size() && samples[later].id != mover.commit)
@@ -177,7 +198,10 @@ llvm::Expected<HistoryResult> runHistory(const HistoryRequest &request) {
   }
   for (const Commit &commit : *commits)
     result.ordered.push_back(result.workspace.recorded(commit.id));
-  result.movers = findMovers(result.ordered);
+  auto symbols = recordedSymbols(result.ordered, request.workspace.directory);
+  if (!symbols)
+    return symbols.takeError();
+  result.movers = findMovers(result.ordered, *symbols);
   if (request.locate)
     if (llvm::Error error = locateSteps(request, *commits, result))
       return error;

@@ -44,8 +44,9 @@ llvm::Expected<HistoryWorkspace> HistoryWorkspace::open(WorkspaceRequest request
   if (!top)
     return top.takeError();
   request.repository = llvm::StringRef(*top).trim().str();
-  if (std::error_code ec = fs::create_directories(request.directory + "/deps"))
-    return makeError("{}: {}", request.directory, ec.message());
+  for (const char *sub : {"/deps", "/symbols"})
+    if (std::error_code ec = fs::create_directories(request.directory + sub))
+      return makeError("{}: {}", request.directory, ec.message());
   llvm::SmallString<256> absolute(request.directory);
   fs::make_absolute(absolute);
   request.directory = std::string(absolute);
@@ -138,6 +139,9 @@ llvm::Expected<const CommitRecord *> HistoryWorkspace::build(const Commit &commi
   }
   if (llvm::Error error = writeLinkDependencies(dependenciesPath(request_, commit.id),
                                                 built->dependencies))
+    return error;
+  if (llvm::Error error = writeCommitSymbols(commitSymbolsPath(request_.directory, commit.id),
+                                             built->symbols))
     return error;
   record.outcome = Outcome::Built;
   record.reason = why;

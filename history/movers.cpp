@@ -15,7 +15,7 @@ void forEachImage(const RomBytes &rom,
   for (const auto &[name, image] : rom.images)
     visit(name, image);
   for (const auto &[name, image] : rom.unprunedImages)
-    visit(name + " unpruned", image);
+    visit(name + kUnprunedSuffix.str(), image);
 }
 
 std::map<std::string, const ImageBytes *> imagesByName(const RomBytes &rom) {
@@ -40,7 +40,42 @@ std::vector<MemberChange> memberChanges(const ImageBytes &before, const ImageByt
   return changes;
 }
 
-std::vector<Mover> findMovers(const std::vector<const CommitRecord *> &ordered) {
+std::vector<SymbolChange> symbolChanges(const ImageSymbols &before, const ImageSymbols &after) {
+  std::map<std::pair<std::string, std::string>, int64_t> deltas;
+  for (const auto &[key, bytes] : before)
+    deltas[key] -= int64_t(bytes);
+  for (const auto &[key, bytes] : after)
+    deltas[key] += int64_t(bytes);
+  std::vector<SymbolChange> changes;
+  for (const auto &[key, delta] : deltas)
+    if (delta != 0)
+      changes.push_back({key.first, key.second, delta});
+  std::stable_sort(changes.begin(), changes.end(), [](const SymbolChange &a, const SymbolChange &b) {
+    return std::llabs(a.delta) > std::llabs(b.delta);
+  });
+  return changes;
+}
+
+namespace {
+
+// The symbols of `record`'s image, if its built commit's were recorded.
+const ImageSymbols *imageSymbols(const SymbolsByCommit &symbols, const CommitRecord &record,
+                                 const std::string &rom, const std::string &image) {
+  const std::string &built = record.outcome == Outcome::Skipped ? record.sameAs : record.commit;
+  auto commit = symbols.find(built);
+  if (commit == symbols.end())
+    return nullptr;
+  auto romSymbols = commit->second.find(rom);
+  if (romSymbols == commit->second.end())
+    return nullptr;
+  auto found = romSymbols->second.find(image);
+  return found == romSymbols->second.end() ? nullptr : &found->second;
+}
+
+} // namespace
+
+std::vector<Mover> findMovers(const std::vector<const CommitRecord *> &ordered,
+                              const SymbolsByCommit &symbols) {
   std::vector<Mover> movers;
   const CommitRecord *previous = nullptr;
   for (const CommitRecord *record : ordered) {
@@ -57,10 +92,26 @@ std::vector<Mover> findMovers(const std::vector<const CommitRecord *> &ordered) 
           const ImageBytes &old = earlier.count(name) ? *earlier[name] : empty;
           if (old.bytes == image.bytes)
             return;
-          Mover mover{record->commit, record->subject, romId, name, old.bytes, image.bytes, {}};
+          Mover mover;
+          mover.commit = record->commit;
+          mover.subject = record->subject;
+          mover.rom = romId;
+          mover.image = name;
+          mover.before = old.bytes;
+          mover.after = image.bytes;
           mover.members = memberChanges(old, image);
           if (mover.members.size() > 3)
             mover.members.resize(3);
+          const ImageSymbols noSymbols;
+          const ImageSymbols *oldSymbols = imageSymbols(symbols, *previous, romId, name);
+          const ImageSymbols *newSymbols = imageSymbols(symbols, *record, romId, name);
+          // An image new at this commit has no symbols before it, and that is known.
+          if (newSymbols && (oldSymbols || !earlier.count(name))) {
+            mover.symbolsRecorded = true;
+            mover.symbols = symbolChanges(oldSymbols ? *oldSymbols : noSymbols, *newSymbols);
+            if (mover.symbols.size() > 3)
+              mover.symbols.resize(3);
+          }
           movers.push_back(std::move(mover));
         });
       }
@@ -82,6 +133,16 @@ std::string memberList(const Mover &mover) {
   return text.empty() ? "(no member changed: headers, padding or compression)" : text;
 }
 
+std::string symbolList(const Mover &mover) {
+  if (!mover.symbolsRecorded)
+    return "(symbols not recorded for this step)";
+  std::string text;
+  for (const SymbolChange &change : mover.symbols)
+    text += fmt::format("{}{} ({}) {}", text.empty() ? "" : ", ", change.symbol, change.member,
+                        signedThousands(change.delta));
+  return text.empty() ? "(no symbol changed size)" : text;
+}
+
 size_t shown(const std::vector<Mover> &movers, size_t limit) {
   return limit == 0 ? movers.size() : std::min(limit, movers.size());
 }
@@ -92,20 +153,23 @@ std::string moversText(const std::vector<Mover> &movers, size_t limit) {
   if (movers.empty())
     return "no commit changed an image's bytes\n";
   std::string text = fmt::format("{:<12}  {:<8}  {:<22}  {:>10}  {:>10}  {}\n", "commit", "ROM",
-                                 "image", "delta", "after", "subject; top member changes");
+                                 "image", "delta", "after",
+                                 "subject; top member changes; top symbol changes");
   for (size_t i = 0; i < shown(movers, limit); ++i) {
     const Mover &mover = movers[i];
     text += fmt::format("{:<12}  {:<8}  {:<22}  {:>10}  {:>10}  {}\n", mover.commit.substr(0, 12),
                         mover.rom, mover.image, signedThousands(mover.delta()),
                         withThousands(mover.after), mover.subject);
     text += fmt::format("{:>70}  {}\n", "", memberList(mover));
+    text += fmt::format("{:>70}  {}\n", "", symbolList(mover));
   }
   return text;
 }
 
 std::string moversMarkdown(const std::vector<Mover> &movers, size_t limit) {
-  std::string text = "| commit | subject | ROM | image | delta | after | top member changes |\n"
-                     "|---|---|---|---|---:|---:|---|\n";
+  std::string text =
+      "| commit | subject | ROM | image | delta | after | top member changes | top symbol changes |\n"
+      "|---|---|---|---|---:|---:|---|---|\n";
   auto escape = [](std::string cell) {
     std::string out;
     for (char c : cell)
@@ -114,10 +178,10 @@ std::string moversMarkdown(const std::vector<Mover> &movers, size_t limit) {
   };
   for (size_t i = 0; i < shown(movers, limit); ++i) {
     const Mover &mover = movers[i];
-    text += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", mover.commit.substr(0, 12),
-                        escape(mover.subject), mover.rom, mover.image,
+    text += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
+                        mover.commit.substr(0, 12), escape(mover.subject), mover.rom, mover.image,
                         signedThousands(mover.delta()), withThousands(mover.after),
-                        escape(memberList(mover)));
+                        escape(memberList(mover)), escape(symbolList(mover)));
   }
   return text;
 }
@@ -128,6 +192,16 @@ llvm::json::Value moversJson(const std::vector<Mover> &movers) {
     llvm::json::Array members;
     for (const MemberChange &change : mover.members)
       members.push_back(llvm::json::Object{{"member", change.member}, {"delta", change.delta}});
+    // null: the step's symbols were not recorded (a history written before
+    // romfit recorded them), as against an empty list: none changed size.
+    llvm::json::Value symbols = nullptr;
+    if (mover.symbolsRecorded) {
+      llvm::json::Array list;
+      for (const SymbolChange &change : mover.symbols)
+        list.push_back(llvm::json::Object{
+            {"member", change.member}, {"symbol", change.symbol}, {"delta", change.delta}});
+      symbols = std::move(list);
+    }
     array.push_back(llvm::json::Object{{"commit", mover.commit},
                                        {"subject", mover.subject},
                                        {"rom", mover.rom},
@@ -135,7 +209,8 @@ llvm::json::Value moversJson(const std::vector<Mover> &movers) {
                                        {"before", mover.before},
                                        {"after", mover.after},
                                        {"delta", mover.delta()},
-                                       {"members", std::move(members)}});
+                                       {"members", std::move(members)},
+                                       {"symbols", std::move(symbols)}});
   }
   return llvm::json::Object{{"movers", std::move(array)}};
 }

@@ -10,6 +10,7 @@
 
 #include <llvm/Support/JSON.h>
 
+#include "history/commit_symbols.h"
 #include "history/history_record.h"
 
 namespace romfit::history {
@@ -17,6 +18,12 @@ namespace romfit::history {
 struct MemberChange {
   std::string member;
   int64_t delta = 0;
+};
+
+struct SymbolChange {
+  std::string member;
+  std::string symbol;
+  int64_t delta = 0;  // bytes in the link
 };
 
 struct Mover {
@@ -28,15 +35,24 @@ struct Mover {
   uint64_t after = 0;
   int64_t delta() const { return int64_t(after) - int64_t(before); }
   std::vector<MemberChange> members;  // the largest changes first, at most three
+  // Likewise, when both commits' symbols are recorded (symbolsRecorded).
+  std::vector<SymbolChange> symbols;
+  bool symbolsRecorded = false;
 };
+
+// The symbols of each built commit, by commit.
+using SymbolsByCommit = std::map<std::string, CommitSymbols>;
 
 // Every image change between neighbouring measured records (a failed build
 // is passed over: the next measured commit is compared with the last one
-// before it), largest change first.
-std::vector<Mover> findMovers(const std::vector<const CommitRecord *> &ordered);
+// before it), largest change first. The symbols, where given, are those of
+// the built commits the records have their bytes from.
+std::vector<Mover> findMovers(const std::vector<const CommitRecord *> &ordered,
+                              const SymbolsByCommit &symbols = {});
 
 // The members whose bytes differ, largest change first.
 std::vector<MemberChange> memberChanges(const ImageBytes &before, const ImageBytes &after);
+std::vector<SymbolChange> symbolChanges(const ImageSymbols &before, const ImageSymbols &after);
 
 // The largest `limit` movers (0: all).
 std::string moversText(const std::vector<Mover> &movers, size_t limit);

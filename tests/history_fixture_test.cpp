@@ -116,16 +116,32 @@ TEST_F(HistoryOnFixture, BuildsExactlyTheCommitsTheRuleRequires) {
 }
 
 TEST_F(HistoryOnFixture, SkippedCommitsHaveTheBytesEveryCommitBuiltMeasures) {
+  // The brute force builds what the rule skipped, in a DIR of its own that
+  // holds the built commits' records, so it builds exactly the skipped ones.
   std::string every = *scratch_ + "/every";
+  history::History skipping = readHistory(*dir_), seeded;
+  seeded.buildRequest = skipping.buildRequest;
+  for (const CommitRecord &record : skipping.records)
+    if (record.outcome == Outcome::Built)
+      seeded.records.push_back(record);
+  ASSERT_EQ(seeded.records.size(), 4u);
+  ASSERT_TRUE(llvm::sys::fs::create_directories(every) == std::error_code());
+  ASSERT_FALSE(bool(history::writeHistory(every + "/history.json", seeded)));
   auto run = runHistory(*repo_, every, {"--last", "6", "--every"});
   ASSERT_EQ(run.status, 0) << run.err;
-  EXPECT_NE(run.err.find("6 commits: 6 built, 0 skipped"), std::string::npos) << run.err;
-  history::History skipping = readHistory(*dir_), brute = readHistory(every);
+  EXPECT_NE(run.err.find("6 commits: 2 built, 0 skipped as unable to change a ROM, 0 failed to "
+                         "build, 4 already recorded"),
+            std::string::npos)
+      << run.err;
+  history::History brute = readHistory(every);
   ASSERT_EQ(brute.records.size(), 6u);
-  for (const CommitRecord &built : brute.records) {
-    const CommitRecord *measured = skipping.find(built.commit);
-    ASSERT_NE(measured, nullptr);
-    EXPECT_EQ(measured->roms, built.roms) << built.commit << " (" << built.subject << ")";
+  for (size_t skipped : {2, 4}) {
+    const CommitRecord *built = brute.find(repo_->commits[skipped]);
+    ASSERT_NE(built, nullptr);
+    EXPECT_EQ(built->outcome, Outcome::Built);
+    EXPECT_EQ(skipping.find(built->commit)->outcome, Outcome::Skipped);
+    EXPECT_EQ(skipping.find(built->commit)->roms, built->roms)
+        << built->commit << " (" << built->subject << ")";
   }
   // And the history is not trivially flat: the EFI driver grew twice.
   const auto &rom = [&](size_t i) { return brute.find(repo_->commits[i])->roms.at("8086100e"); };
@@ -150,7 +166,7 @@ TEST_F(HistoryOnFixture, ARerunBuildsNothingAndKeepsEveryRecord) {
   EXPECT_EQ(testing::readText(*dir_ + "/history.json"), before);
 }
 
-TEST_F(HistoryOnFixture, MoversNameTheCommitsAndTheMemberThatMovedThem) {
+TEST_F(HistoryOnFixture, MoversNameTheCommitsAndTheMembersAndSymbolsThatMovedThem) {
   std::string json = testing::readText(*dir_ + "/movers.json");
   auto parsed = llvm::json::parse(json);
   ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError());
@@ -163,6 +179,13 @@ TEST_F(HistoryOnFixture, MoversNameTheCommitsAndTheMemberThatMovedThem) {
     const llvm::json::Object &top = *(*mover.getArray("members"))[0].getAsObject();
     EXPECT_EQ(*top.getString("member"), "noise.o");
     EXPECT_GT(*mover.getInteger("delta"), 0);
+    // Each step adds 2,048 bytes of table: the symbol behind it, by name.
+    const llvm::json::Array *symbols = mover.getArray("symbols");
+    ASSERT_TRUE(symbols && !symbols->empty()) << json;
+    const llvm::json::Object &topSymbol = *(*symbols)[0].getAsObject();
+    EXPECT_EQ(*topSymbol.getString("symbol"), "noise_table") << json;
+    EXPECT_EQ(*topSymbol.getString("member"), "noise.o") << json;
+    EXPECT_EQ(*topSymbol.getInteger("delta"), 2048) << json;
   }
   EXPECT_EQ(commits, (std::set<std::string>{repo_->commits[1], repo_->commits[5]}));
   EXPECT_NE(second_->out.find("noise.o +"), std::string::npos) << second_->out;

@@ -1,10 +1,13 @@
 // romfit history's pieces without a build: make's dependency files, ld's
 // map inputs, the rule that decides which commits need a build, the
-// history.json records and the movers.
+// history.json records, the symbol records and the movers.
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/FormatVariadic.h>
 
+#include "history/commit_symbols.h"
 #include "history/history_record.h"
 #include "history/link_dependencies.h"
 #include "history/movers.h"
@@ -171,6 +174,66 @@ TEST(Movers, LargestChangeFirstWithTopMembersAndFailedBuildsPassedOver) {
   EXPECT_NE(markdown.find("| `d` |"), std::string::npos) << markdown;
   EXPECT_EQ(markdown.find("| `b` |"), std::string::npos) << markdown;
   EXPECT_NE(moversText(movers, 0).find("tftp.o +300"), std::string::npos);
+}
+
+TEST(CommitSymbolRecords, RoundTripAndABadRowIsNamed) {
+  std::string dir = testing::makeScratchDir("history-symbols");
+  CommitSymbols symbols;
+  symbols["8086100e"]["efi:x86_64"] = {{{"intel.o", "intel_probe"}, 310}, {{"intel.o", "intel_remove"}, 40}};
+  symbols["8086100e"]["efi:x86_64 unpruned"] = {{{"tls.o", "tls_send"}, 1200}};
+  std::string path = commitSymbolsPath(dir, "a");
+  EXPECT_EQ(path, dir + "/symbols/a.json");
+  ASSERT_TRUE(llvm::sys::fs::create_directories(dir + "/symbols") == std::error_code());
+  ASSERT_FALSE(bool(writeCommitSymbols(path, symbols)));
+  auto read = readCommitSymbols(path);
+  ASSERT_TRUE(bool(read)) << llvm::toString(read.takeError());
+  EXPECT_EQ(*read, symbols);
+
+  std::ofstream(dir + "/bad.json")
+      << R"({"version": 1, "roms": {"8086100e": {"legacy": [["intel.o", "intel_probe", 3], ["intel.o", 7]]}}})";
+  auto bad = readCommitSymbols(dir + "/bad.json");
+  ASSERT_FALSE(bool(bad));
+  std::string message = llvm::toString(bad.takeError());
+  EXPECT_NE(message.find("bad.json: ROM '8086100e' image 'legacy' row 1"), std::string::npos) << message;
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST(Movers, SymbolsComeFromTheBuiltCommitsAndAreSaidMissingWhereNotRecorded) {
+  std::vector<CommitRecord> records = {
+      record("a", 4096, {{"intel.o", 1000}}),
+      record("b", 4096, {{"intel.o", 1000}}, Outcome::Skipped),  // has a's bytes
+      record("c", 4608, {{"intel.o", 1400}}),
+      record("d", 5120, {{"intel.o", 1900}}),
+  };
+  std::vector<const CommitRecord *> ordered;
+  for (const CommitRecord &r : records)
+    ordered.push_back(&r);
+  SymbolsByCommit symbols;
+  symbols["a"]["8086100e"]["efi:x86_64"] = {{{"intel.o", "intel_probe"}, 600},
+                                            {{"intel.o", "intel_poll"}, 400}};
+  symbols["c"]["8086100e"]["efi:x86_64"] = {{{"intel.o", "intel_probe"}, 610},
+                                            {{"intel.o", "intel_poll"}, 700},
+                                            {{"intel.o", "intel_tune"}, 90}};
+  // d's symbols were not recorded (a history older than the symbol records).
+  std::vector<Mover> movers = findMovers(ordered, symbols);
+  ASSERT_EQ(movers.size(), 2u);
+  const Mover &c = movers[0].commit == "c" ? movers[0] : movers[1];
+  const Mover &d = movers[0].commit == "d" ? movers[0] : movers[1];
+  ASSERT_TRUE(c.symbolsRecorded);
+  ASSERT_EQ(c.symbols.size(), 3u);
+  EXPECT_EQ(c.symbols[0].symbol, "intel_poll");  // against b, that is a's symbols
+  EXPECT_EQ(c.symbols[0].delta, 300);
+  EXPECT_EQ(c.symbols[1].symbol, "intel_tune");
+  EXPECT_EQ(c.symbols[2].delta, 10);
+  EXPECT_FALSE(d.symbolsRecorded);
+  std::string text = moversText(movers, 0);
+  EXPECT_NE(text.find("intel_poll (intel.o) +300"), std::string::npos) << text;
+  EXPECT_NE(text.find("(symbols not recorded for this step)"), std::string::npos) << text;
+  std::string json = llvm::formatv("{0}", moversJson(movers)).str();
+  EXPECT_NE(json.find(R"("symbols":null)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"({"delta":300,"member":"intel.o","symbol":"intel_poll"})"), std::string::npos)
+      << json;
+  EXPECT_NE(moversMarkdown(movers, 0).find("intel_tune (intel.o) +90"), std::string::npos);
 }
 
 } // namespace
