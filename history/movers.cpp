@@ -87,10 +87,19 @@ std::vector<Mover> findMovers(const std::vector<const CommitRecord *> &ordered,
         if (before == previous->roms.end())
           continue;
         std::map<std::string, const ImageBytes *> earlier = imagesByName(before->second);
+        std::map<std::string, const ImageBytes *> current = imagesByName(rom);
+        const ImageBytes empty;
+        auto in = [&](std::map<std::string, const ImageBytes *> &images, const std::string &name)
+            -> const ImageBytes & { return images.count(name) ? *images[name] : empty; };
         forEachImage(rom, [&](const std::string &name, const ImageBytes &image) {
-          const ImageBytes empty;
-          const ImageBytes &old = earlier.count(name) ? *earlier[name] : empty;
+          const ImageBytes &old = in(earlier, name);
           if (old.bytes == image.bytes)
+            return;
+          // An unpruned image that is its pruned one at both commits (the
+          // legacy image: no rule set prunes it) would repeat that mover.
+          llvm::StringRef pruned(name);
+          if (pruned.consume_back(kUnprunedSuffix) && current.count(pruned.str()) &&
+              in(current, pruned.str()) == image && in(earlier, pruned.str()) == old)
             return;
           Mover mover;
           mover.commit = record->commit;

@@ -45,7 +45,9 @@ using SymbolsByCommit = std::map<std::string, CommitSymbols>;
 
 // Every image change between neighbouring measured records (a failed build
 // is passed over: the next measured commit is compared with the last one
-// before it), largest change first. The symbols, where given, are those of
+// before it), largest change first. An unpruned image that is its pruned
+// image at both commits (the legacy image, which no rule set prunes) is left
+// out: its mover would repeat the pruned one's. The symbols, where given, are those of
 // the built commits the records have their bytes from.
 std::vector<Mover> findMovers(const std::vector<const CommitRecord *> &ordered,
                               const SymbolsByCommit &symbols = {});

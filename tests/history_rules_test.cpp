@@ -2,6 +2,7 @@
 // map inputs, the rule that decides which commits need a build, the
 // history.json records, the symbol records and the movers.
 #include <fstream>
+#include <set>
 
 #include <gtest/gtest.h>
 #include <llvm/Support/FileSystem.h>
@@ -234,6 +235,29 @@ TEST(Movers, SymbolsComeFromTheBuiltCommitsAndAreSaidMissingWhereNotRecorded) {
   EXPECT_NE(json.find(R"({"delta":300,"member":"intel.o","symbol":"intel_poll"})"), std::string::npos)
       << json;
   EXPECT_NE(moversMarkdown(movers, 0).find("intel_tune (intel.o) +90"), std::string::npos);
+}
+
+TEST(Movers, AnUnprunedImageThatIsItsPrunedOneIsNotAMoverTwice) {
+  std::vector<CommitRecord> records = {record("a", 4096, {{"intel.o", 1000}}),
+                                       record("b", 4096, {{"intel.o", 1000}})};
+  for (CommitRecord &r : records) {
+    RomBytes &rom = r.roms["8086100e"];
+    rom.unprunedImages["legacy"] = rom.images["legacy"];
+    rom.unprunedImages["efi:x86_64"] = {16384, {{"intel.o", 1000}, {"tls.o", 9000}}};
+  }
+  // b: the legacy image grows, in the pruned ROM and the unpruned one alike;
+  // the unpruned EFI driver grows too.
+  for (RomBytes *rom : {&records[1].roms["8086100e"]}) {
+    rom->images["legacy"] = {1512, {{"undi.o", 512}}};
+    rom->unprunedImages["legacy"] = rom->images["legacy"];
+    rom->unprunedImages["efi:x86_64"] = {16896, {{"intel.o", 1000}, {"tls.o", 9500}}};
+  }
+  std::vector<const CommitRecord *> ordered = {&records[0], &records[1]};
+  std::vector<Mover> movers = findMovers(ordered);
+  std::set<std::string> images;
+  for (const Mover &mover : movers)
+    images.insert(mover.image);
+  EXPECT_EQ(images, (std::set<std::string>{"legacy", "efi:x86_64 unpruned"}));
 }
 
 } // namespace
