@@ -36,7 +36,7 @@ llvm::Expected<int> runBisectCommand(const ParsedArguments &arguments) {
   if (!result)
     return result.takeError();
   std::string what = request.image.empty() ? "ROM " + request.romId : request.romId + " " + request.image;
-  fmt::print("first commit past the line: {} {}\n  {}: {} -> {} B ({})\n", result->first.id,
+  fmt::print("crossed the line at: {} {}\n  {}: {} -> {} B ({})\n", result->first.id,
              result->first.subject, what, withThousands(result->before), withThousands(result->after),
              signedThousands(int64_t(result->after) - int64_t(result->before)));
   for (size_t i = 0; i < result->members.size() && i < 5; ++i)
@@ -59,7 +59,10 @@ const RegisterCommand kBisect{
             "at most ceil(log2 of the range) + 2 commits, fewer where a midpoint's changes since a "
             "built commit on either side cannot touch that commit's links (romfit history's rule: "
             "the midpoint then has its bytes, unbuilt). The builds and records are romfit "
-            "history's: DIR may be a history's DIR, whose recorded commits are not built again.",
+            "history's: DIR may be a history's DIR, whose recorded commits are not built again.\n\n"
+            "As git bisect does, it takes the size to cross the line once between A and B. Where it "
+            "goes over, back and over again, the commit found crossed the line, but an earlier one "
+            "may have too: romfit history over the range shows every step.",
         .options = [] {
           std::vector<OptionSpec> options = historyBuildOptionSpecs();
           options.insert(options.end(),

@@ -105,10 +105,12 @@ const RegisterCommand kHistory{
             "DIR/history.html: a chart of bytes per image over the commits with the budget line.\n\n"
             "The long view: --tags measures iPXE's release tags (v*, reachable from HEAD) and HEAD; "
             "--stride K every K-th commit of the range (and its last). With --locate BYTES, each move "
-            "of at least BYTES in a pruned image between two neighbouring samples is bisected to the "
-            "first commit that is BYTES or more from the earlier sample (romfit bisect's search, "
-            "in the same DIR), printed and written to DIR/located.json. A sampled history can miss "
-            "growth that a later commit in the same gap undid: only the full range sees every step.",
+            "of at least BYTES in a pruned image between two neighbouring samples is bisected to a "
+            "commit that is BYTES or more from the earlier sample while its parent is not (romfit "
+            "bisect's search, in the same DIR), printed and written to DIR/located.json. A sampled "
+            "history can miss growth that a later commit in the same gap undid, and where the size "
+            "crossed the line more than once in a gap, the commit found is one of the crossings: "
+            "only the full range sees every step.",
         .options = [] {
           std::vector<OptionSpec> options = historyBuildOptionSpecs();
           options.insert(options.end(),

@@ -1,6 +1,7 @@
 #pragma once
-// `romfit bisect`: the first commit where a ROM or image crosses a line,
-// found in history's DIR with history's builds and records.
+// `romfit bisect`: a commit where a ROM or image crosses a line (the first,
+// when the size crosses it once between the two ends, as bisection takes
+// it to), found in history's DIR with history's builds and records.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,7 +25,7 @@ struct BisectRequest {
 };
 
 struct BisectResult {
-  Commit first;                  // the first commit past the line
+  Commit first;                  // a commit past the line whose parent is not
   uint64_t before = 0, after = 0;  // the measured bytes at its parent and at it
   std::vector<MemberChange> members;
   size_t rangeCommits = 0;       // commits after good up to bad

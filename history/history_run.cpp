@@ -137,7 +137,7 @@ llvm::Error locateSteps(const HistoryRequest &request, const std::vector<Commit>
 std::string locatedStepsText(const std::vector<LocatedStep> &steps) {
   std::string text;
   for (const LocatedStep &step : steps)
-    text += fmt::format("{} {} {} B up to {}: first at {} {} ({} -> {} B; {} builds)\n", step.between.rom,
+    text += fmt::format("{} {} {} B up to {}: crossed at {} {} ({} -> {} B; {} builds)\n", step.between.rom,
                         step.between.image, signedThousands(step.between.delta()),
                         step.between.commit.substr(0, 12), step.first.substr(0, 12), step.subject,
                         withThousands(step.before), withThousands(step.after), step.builds);

@@ -31,7 +31,7 @@ struct HistoryRequest {
 // bisection found for it.
 struct LocatedStep {
   Mover between;       // the samples' move (commit: the later sample)
-  std::string first;   // the first commit past it, and its subject
+  std::string first;   // the commit bisection found crossing it, and its subject
   std::string subject;
   uint64_t before = 0, after = 0;  // that commit's parent and itself
   unsigned builds = 0;

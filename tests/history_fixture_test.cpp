@@ -230,7 +230,7 @@ TEST_F(HistoryOnFixture, BisectFindsTheCommitThatCrossesTheLine) {
   // A fresh DIR: it builds, at most ceil(log2 5) + 2 = 5 times.
   auto fresh = bisect(*scratch_ + "/bisect", {"--of", "efi:x86_64 unpruned", "--grew", "3KiB"});
   ASSERT_EQ(fresh.status, 0) << fresh.err;
-  EXPECT_NE(fresh.out.find("first commit past the line: " + c[5]), std::string::npos) << fresh.out;
+  EXPECT_NE(fresh.out.find("crossed the line at: " + c[5]), std::string::npos) << fresh.out;
   std::smatch builds;
   ASSERT_TRUE(std::regex_search(fresh.out, builds, std::regex("([0-9]+) builds for 5 commits \\(at most 5")))
       << fresh.out;
@@ -239,7 +239,7 @@ TEST_F(HistoryOnFixture, BisectFindsTheCommitThatCrossesTheLine) {
   // The history's DIR: every commit is recorded, so nothing is built.
   auto recorded = bisect(*dir_, {"--of", "efi:x86_64", "--grew", "1"});
   ASSERT_EQ(recorded.status, 0) << recorded.err;
-  EXPECT_NE(recorded.out.find("first commit past the line: " + c[1]), std::string::npos) << recorded.out;
+  EXPECT_NE(recorded.out.find("crossed the line at: " + c[1]), std::string::npos) << recorded.out;
   EXPECT_NE(recorded.out.find("noise.o +"), std::string::npos);
   EXPECT_NE(recorded.out.find("0 builds for 5 commits"), std::string::npos) << recorded.out;
   // A line the bad commit does not cross is an error, not an answer.
