@@ -27,6 +27,15 @@ llvm::StringRef outcomeName(Outcome outcome) {
   return "?";
 }
 
+std::optional<std::string> builtCommitOf(const CommitRecord &record) {
+  switch (record.outcome) {
+  case Outcome::Built: return record.commit;
+  case Outcome::Skipped: return record.sameAs;
+  case Outcome::Failed: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 const CommitRecord *History::find(llvm::StringRef commit) const {
   for (const CommitRecord &record : records)
     if (record.commit == commit)

@@ -45,6 +45,10 @@ struct CommitRecord {
   std::map<std::string, RomBytes> roms;  // by ROM ID; empty when Failed
 };
 
+// The built commit whose bytes a record has: itself, or the one it was
+// skipped for; none for a failed build.
+std::optional<std::string> builtCommitOf(const CommitRecord &record);
+
 struct History {
   // What every build of this history was asked for (romfit build's
   // arguments, less the source tree and OUTDIR): another request needs

@@ -23,15 +23,6 @@ std::string dependenciesPath(const WorkspaceRequest &request, llvm::StringRef co
 
 } // namespace
 
-std::optional<std::string> builtCommitOf(const CommitRecord &record) {
-  switch (record.outcome) {
-  case Outcome::Built: return record.commit;
-  case Outcome::Skipped: return record.sameAs;
-  case Outcome::Failed: return std::nullopt;
-  }
-  return std::nullopt;
-}
-
 llvm::Expected<HistoryWorkspace> HistoryWorkspace::open(WorkspaceRequest request,
                                                         llvm::StringRef firstCommit) {
   // A checkout's top, or a bare repository's own directory (a mirror).

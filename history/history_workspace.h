@@ -58,9 +58,6 @@ private:
   unsigned buildsRun_ = 0;
 };
 
-// The built commit whose bytes a record has: itself, or the one it was
-// skipped for; none for a failed build.
-std::optional<std::string> builtCommitOf(const CommitRecord &record);
 
 // Writes a progress line to the request's stream, if it has one.
 void sayProgress(const WorkspaceRequest &request, const std::string &line);

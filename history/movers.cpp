@@ -24,35 +24,40 @@ std::map<std::string, const ImageBytes *> imagesByName(const RomBytes &rom) {
   return images;
 }
 
-std::vector<MemberChange> memberChanges(const ImageBytes &before, const ImageBytes &after) {
-  std::map<std::string, int64_t> deltas;
-  for (const auto &[member, bytes] : before.members)
-    deltas[member] -= int64_t(bytes);
-  for (const auto &[member, bytes] : after.members)
-    deltas[member] += int64_t(bytes);
-  std::vector<MemberChange> changes;
-  for (const auto &[member, delta] : deltas)
-    if (delta != 0)
-      changes.push_back({member, delta});
-  std::stable_sort(changes.begin(), changes.end(), [](const MemberChange &a, const MemberChange &b) {
-    return std::llabs(a.delta) > std::llabs(b.delta);
-  });
-  return changes;
-}
+namespace {
 
-std::vector<SymbolChange> symbolChanges(const ImageSymbols &before, const ImageSymbols &after) {
-  std::map<std::pair<std::string, std::string>, int64_t> deltas;
+// What changed between two maps of bytes by key, largest change first.
+template <typename Key>
+std::vector<std::pair<Key, int64_t>> keyedChanges(const std::map<Key, uint64_t> &before,
+                                                  const std::map<Key, uint64_t> &after) {
+  std::map<Key, int64_t> deltas;
   for (const auto &[key, bytes] : before)
     deltas[key] -= int64_t(bytes);
   for (const auto &[key, bytes] : after)
     deltas[key] += int64_t(bytes);
-  std::vector<SymbolChange> changes;
+  std::vector<std::pair<Key, int64_t>> changes;
   for (const auto &[key, delta] : deltas)
     if (delta != 0)
-      changes.push_back({key.first, key.second, delta});
-  std::stable_sort(changes.begin(), changes.end(), [](const SymbolChange &a, const SymbolChange &b) {
-    return std::llabs(a.delta) > std::llabs(b.delta);
+      changes.emplace_back(key, delta);
+  std::stable_sort(changes.begin(), changes.end(), [](const auto &a, const auto &b) {
+    return std::llabs(a.second) > std::llabs(b.second);
   });
+  return changes;
+}
+
+} // namespace
+
+std::vector<MemberChange> memberChanges(const ImageBytes &before, const ImageBytes &after) {
+  std::vector<MemberChange> changes;
+  for (auto &[member, delta] : keyedChanges(before.members, after.members))
+    changes.push_back({member, delta});
+  return changes;
+}
+
+std::vector<SymbolChange> symbolChanges(const ImageSymbols &before, const ImageSymbols &after) {
+  std::vector<SymbolChange> changes;
+  for (auto &[key, delta] : keyedChanges(before, after))
+    changes.push_back({key.first, key.second, delta});
   return changes;
 }
 
@@ -61,8 +66,8 @@ namespace {
 // The symbols of `record`'s image, if its built commit's were recorded.
 const ImageSymbols *imageSymbols(const SymbolsByCommit &symbols, const CommitRecord &record,
                                  const std::string &rom, const std::string &image) {
-  const std::string &built = record.outcome == Outcome::Skipped ? record.sameAs : record.commit;
-  auto commit = symbols.find(built);
+  std::optional<std::string> built = builtCommitOf(record);
+  auto commit = built ? symbols.find(*built) : symbols.end();
   if (commit == symbols.end())
     return nullptr;
   auto romSymbols = commit->second.find(rom);
